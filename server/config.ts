@@ -1,0 +1,132 @@
+// Owns the application's configuration: one zod schema, one description per variable, read
+// once at start-up. The README's configuration table is generated from CONFIG_DOCS so the two
+// never drift apart (`npm run config:docs`).
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const port = z.coerce.number().int().min(1).max(65535);
+const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/** Each variable: its schema and the sentence the README prints for it. */
+export const CONFIG_DOCS = {
+  NODE_ENV: {
+    schema: z.enum(['development', 'production', 'test']).default('development'),
+    doc: '`development`, `production` or `test`. Production requires `SESSION_SECRET` and `MONGODB_URI`, hides error details and never loads demo data.',
+  },
+  HOST: { schema: z.string().min(1).default('127.0.0.1'), doc: 'Interface the HTTP server binds to.' },
+  PORT: { schema: port.default(3000), doc: 'HTTP port.' },
+  MONGODB_URI: {
+    schema: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
+    doc: 'Connection string of a real MongoDB (6.0+). When unset (outside production) the app starts an embedded database server under `DATA_DIR`.',
+  },
+  DATA_DIR: {
+    schema: z.string().min(1).default('./data'),
+    doc: 'Where the embedded database keeps its files (and the development session secret). Reused across restarts.',
+  },
+  EMBEDDED_DB_PORT: { schema: port.default(27018), doc: 'Loopback port of the embedded database server.' },
+  MONGOD_BIN: {
+    schema: z.string().min(1).optional(),
+    doc: 'Path to a `mongod` binary. When set (or when `mongod` is on `PATH`) the embedded database is a real mongod instead of FerretDB.',
+  },
+  FERRETDB_BIN: {
+    schema: z.string().min(1).optional(),
+    doc: 'Path to a FerretDB 1.24.2 binary, skipping the one-time build from the Go module proxy.',
+  },
+  CACHE_DIR: {
+    schema: z.string().min(1).default(join(homedir(), '.cache', 'shuangsuiji')),
+    doc: 'Where the built FerretDB binary is cached (outside the work tree, shared by app, tests and benchmarks).',
+  },
+  SESSION_SECRET: {
+    schema: z.string().min(32, 'must be at least 32 characters').optional(),
+    doc: 'Secret that signs session cookies (32+ characters). Required in production; in development a random one is generated once and kept in `DATA_DIR`.',
+  },
+  TIME_ZONE: {
+    schema: z.string().min(1).default('Asia/Shanghai').refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai'),
+    doc: 'Time zone for schedules, working-day deadlines and dates shown on pages.',
+  },
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    doc: 'pino log level.',
+  },
+  LOG_FORMAT: {
+    schema: z.enum(['json', 'pretty']).optional(),
+    doc: '`json` (one object per line, for log collectors) or `pretty` (for people). Default: pretty in development, json otherwise.',
+  },
+  DEMO_DATA: {
+    schema: booleanFlag.optional(),
+    doc: 'Load a demo world into an empty database at start-up. Default: on in development, off otherwise; refused in production.',
+  },
+  DEMO_ENTITIES: {
+    schema: z.coerce.number().int().min(10).max(1_000_000).default(3000),
+    doc: 'Number of market entities in the demo world.',
+  },
+  TRUST_PROXY: {
+    schema: booleanFlag.default(false),
+    doc: 'Set to `true` behind a TLS-terminating reverse proxy, so that secure cookies and client addresses work.',
+  },
+} as const;
+
+type Docs = typeof CONFIG_DOCS;
+type Raw = { [K in keyof Docs]: z.output<Docs[K]['schema']> };
+
+export interface Config extends Omit<Raw, 'DEMO_DATA' | 'LOG_FORMAT'> {
+  DEMO_DATA: boolean;
+  LOG_FORMAT: 'json' | 'pretty';
+  /** DATA_DIR resolved against the working directory. */
+  dataDir: string;
+  isProduction: boolean;
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const schema = z.object(
+  Object.fromEntries(Object.entries(CONFIG_DOCS).map(([key, entry]) => [key, entry.schema])) as {
+    [K in keyof Docs]: Docs[K]['schema'];
+  },
+);
+
+/** Reads configuration from an environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input = Object.fromEntries(
+    Object.keys(CONFIG_DOCS).map((key) => [key, env[key] === '' ? undefined : env[key]]),
+  );
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')} ${describe(issue)}`));
+  }
+  const raw = parsed.data as Raw;
+  const isProduction = raw.NODE_ENV === 'production';
+  const problems: string[] = [];
+  if (isProduction && !raw.SESSION_SECRET) problems.push('SESSION_SECRET is required in production');
+  if (isProduction && !raw.MONGODB_URI) problems.push('MONGODB_URI is required in production');
+  if (isProduction && raw.DEMO_DATA) problems.push('DEMO_DATA cannot be enabled in production');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    ...raw,
+    DEMO_DATA: raw.DEMO_DATA ?? raw.NODE_ENV === 'development',
+    LOG_FORMAT: raw.LOG_FORMAT ?? (raw.NODE_ENV === 'development' ? 'pretty' : 'json'),
+    dataDir: resolve(raw.DATA_DIR),
+    isProduction,
+  };
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_value') return `must be one of ${issue.values.join(', ')}`;
+  if (issue.code === 'invalid_type') return `is ${issue.message.includes('NaN') ? 'not a number' : 'invalid'}`;
+  return issue.message;
+}

@@ -1,0 +1,69 @@
+// Owns the typed errors that domain code throws and routes, jobs and the CLI turn into
+// answers. Each class fixes its HTTP status and a stable machine-readable code, so the one
+// error handler never has to guess.
+
+/** Base class: an error whose message is safe to show to the caller. */
+export class AppError extends Error {
+  readonly status: number = 500;
+  readonly code: string = 'internal_error';
+  constructor(message: string, readonly details?: Record<string, unknown>) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Field name → message, as shown next to form inputs or returned in JSON. */
+export type FieldErrors = Record<string, string>;
+
+export class ValidationError extends AppError {
+  override readonly status = 422;
+  override readonly code = 'validation_failed';
+  constructor(readonly fields: FieldErrors, message = 'The submitted data is not valid.') {
+    super(message, { fields });
+  }
+}
+
+export class NotFoundError extends AppError {
+  override readonly status = 404;
+  override readonly code = 'not_found';
+}
+
+export class UnauthorizedError extends AppError {
+  override readonly status = 401;
+  override readonly code = 'unauthorized';
+}
+
+export class ForbiddenError extends AppError {
+  override readonly status = 403;
+  override readonly code = 'forbidden';
+}
+
+export class ConflictError extends AppError {
+  override readonly status = 409;
+  override readonly code = 'conflict';
+}
+
+export class PayloadTooLargeError extends AppError {
+  override readonly status = 413;
+  override readonly code = 'payload_too_large';
+}
+
+/** The database is not reachable: callers may retry later. */
+export class UnavailableError extends AppError {
+  override readonly status = 503;
+  override readonly code = 'unavailable';
+}
+
+/** Converts a Mongoose ValidationError (duck-typed, to keep this module free of mongoose). */
+export function fromMongooseValidation(error: unknown): ValidationError | undefined {
+  if (!(error instanceof Error) || error.name !== 'ValidationError') return undefined;
+  const raw = (error as Error & { errors?: Record<string, { message: string }> }).errors ?? {};
+  const fields: FieldErrors = {};
+  for (const [path, item] of Object.entries(raw)) fields[path] = item.message;
+  return new ValidationError(fields);
+}
+
+/** True for MongoDB's duplicate-key error (code 11000), on MongoDB and FerretDB alike. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}

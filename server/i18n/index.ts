@@ -1,0 +1,61 @@
+// Owns the message catalogues and the choice of language: zh-CN by default, English on
+// request. The choice comes from ?lang= (and is then kept in a cookie) or the cookie alone,
+// so that it survives navigation without JavaScript.
+import type { NextFunction, Request, Response } from 'express';
+import zhCN from './zh-CN.json' with { type: 'json' };
+import en from './en.json' with { type: 'json' };
+
+export const LOCALES = { 'zh-CN': zhCN, en } as const;
+export type Locale = keyof typeof LOCALES;
+export type MessageKey = keyof typeof zhCN;
+export const DEFAULT_LOCALE: Locale = 'zh-CN';
+const COOKIE = 'lang';
+
+export type Translate = (key: string, params?: Record<string, string | number>) => string;
+
+export function translator(locale: Locale): Translate {
+  const catalogue = LOCALES[locale] as Record<string, string>;
+  const fallback = LOCALES[DEFAULT_LOCALE] as Record<string, string>;
+  return (key, params) => {
+    const template = catalogue[key] ?? fallback[key] ?? key;
+    return params ? template.replace(/\{(\w+)\}/g, (whole, name: string) => String(params[name] ?? whole)) : template;
+  };
+}
+
+function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && Object.hasOwn(LOCALES, value);
+}
+
+function cookieValue(req: Request, name: string): string | undefined {
+  const header = req.headers.cookie ?? '';
+  for (const part of header.split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(rest.join('='));
+  }
+  return undefined;
+}
+
+export function i18nMiddleware(req: Request, res: Response, next: NextFunction): void {
+  const requested = req.query.lang;
+  let locale: Locale = DEFAULT_LOCALE;
+  if (isLocale(requested)) {
+    locale = requested;
+    res.cookie(COOKIE, locale, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 86_400_000 });
+  } else {
+    const stored = cookieValue(req, COOKIE);
+    if (isLocale(stored)) locale = stored;
+  }
+  res.locals.locale = locale;
+  res.locals.t = translator(locale);
+  const otherLocale: Locale = locale === 'zh-CN' ? 'en' : 'zh-CN';
+  res.locals.otherLocale = otherLocale;
+  res.locals.langSwitchHref = switchHref(req, otherLocale);
+  next();
+}
+
+/** The current path and query with only the language changed. */
+function switchHref(req: Request, locale: Locale): string {
+  const url = new URL(req.originalUrl, 'http://local');
+  url.searchParams.set('lang', locale);
+  return `${url.pathname}?${url.searchParams.toString()}`;
+}

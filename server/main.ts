@@ -1,0 +1,118 @@
+// The one entry point: config → database → demo data → app → listen → scheduler, and a
+// graceful shutdown on SIGTERM/SIGINT that undoes each step once, in reverse order.
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { Shutdown } from './shutdown.js';
+import { startEmbeddedServer } from './db/embedded.js';
+import { connectDatabase, disconnectDatabase } from './db/connect.js';
+import { ProvisionError } from './db/ferretdb-build.js';
+import { loadDefaults, loadDemoWorldOnce } from './demo/load-world.js';
+import { createApp } from './app.js';
+import { startScheduler } from '../jobs/scheduler.js';
+import { scheduledJobs } from '../jobs/index.js';
+import '../models/index.js';
+
+const SHUTDOWN_DEADLINE_MS = 9_000;
+export const DEMO_SEED = 'hongjiang-demo-2026';
+
+async function boot(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL, config.LOG_FORMAT);
+  const shutdown = new Shutdown(logger);
+  installProcessHandlers(shutdown, logger);
+  try {
+    await start(config, logger, shutdown);
+  } catch (error) {
+    // Undo what did start (e.g. the embedded database) before reporting the failure.
+    await shutdown.run('start-up failed');
+    throw error;
+  }
+}
+
+async function start(config: Config, logger: Logger, shutdown: Shutdown): Promise<void> {
+  const uri = await databaseUri(config, shutdown, logger);
+  await connectDatabase(uri);
+  shutdown.register('database connection', () => disconnectDatabase());
+  await loadDefaults();
+  if (config.DEMO_DATA) {
+    const asOf = new Date().toISOString().slice(0, 10);
+    const outcome = await loadDemoWorldOnce({ seed: DEMO_SEED, entities: config.DEMO_ENTITIES, asOf }, (m) => logger.info(m));
+    logger.info(outcome === 'loaded' ? 'demo world loaded' : 'existing data kept (demo world not reloaded)');
+  }
+
+  const app = createApp({ config, logger });
+  const server = await listen(app, config);
+  shutdown.register('http server', () => closeServer(server));
+  const scheduler = startScheduler(scheduledJobs({ timeZone: config.TIME_ZONE }), { timeZone: config.TIME_ZONE, logger });
+  shutdown.register('scheduler', () => scheduler.stop());
+  logger.info(`ready: http://${config.HOST}:${config.PORT}/`);
+}
+
+async function databaseUri(config: Config, shutdown: Shutdown, logger: Logger): Promise<string> {
+  if (config.MONGODB_URI) {
+    logger.info('using the database at MONGODB_URI');
+    return config.MONGODB_URI;
+  }
+  const embedded = await startEmbeddedServer({
+    dataDir: config.dataDir,
+    port: config.EMBEDDED_DB_PORT,
+    cacheDir: config.CACHE_DIR,
+    dbName: 'shuangsuiji',
+    mongodBin: config.MONGOD_BIN,
+    ferretdbBin: config.FERRETDB_BIN,
+    progress: (message) => logger.info({ component: 'embedded-db' }, message),
+  });
+  shutdown.register('embedded database', () => embedded.stop());
+  return embedded.uri;
+}
+
+function listen(app: ReturnType<typeof createApp>, config: Config): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(config.PORT, config.HOST, (error?: Error) => (error ? reject(error) : resolve(server)));
+  });
+}
+
+/** Stops accepting, lets in-flight requests finish briefly, then drops idle keep-alives. */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 3000).unref();
+  });
+}
+
+function installProcessHandlers(shutdown: Shutdown, logger: Logger): void {
+  const stop = (reason: string, code: number) => {
+    // A hard deadline: whatever hangs, the process is gone before orchestrators give up on it.
+    setTimeout(() => process.exit(code), SHUTDOWN_DEADLINE_MS).unref();
+    void shutdown.run(reason).then(() => process.exit(code));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM', 0));
+  process.once('SIGINT', () => stop('SIGINT', 0));
+  process.on('SIGTERM', () => {}); // later signals: already shutting down
+  process.on('SIGINT', () => {});
+  process.on('unhandledRejection', (reason) => {
+    logger.fatal({ err: reason }, 'unhandled promise rejection');
+    stop('unhandledRejection', 1);
+  });
+  process.on('uncaughtException', (error) => {
+    logger.fatal({ err: error }, 'uncaught exception');
+    stop('uncaughtException', 1);
+  });
+}
+
+boot().catch((error: unknown) => {
+  const message = error instanceof ProvisionError || error instanceof Error ? error.message : String(error);
+  process.stderr.write(`start-up failed: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,17 @@
+// Owns the public home page: what the platform is and the size of its rosters.
+import { Router } from 'express';
+import { InspectionItem, Inspector, MarketEntity, DRAWABLE_STATUS } from '../../models/index.js';
+
+export function homeRouter(): Router {
+  const router = Router();
+  router.get('/', async (_req, res) => {
+    const [entities, drawable, inspectors, items] = await Promise.all([
+      MarketEntity.countDocuments(),
+      MarketEntity.countDocuments({ status: DRAWABLE_STATUS }),
+      Inspector.countDocuments({ status: '有效' }),
+      InspectionItem.countDocuments({ active: true }),
+    ]);
+    res.render('public/home', { stats: { entities, drawable, inspectors, items } });
+  });
+  return router;
+}

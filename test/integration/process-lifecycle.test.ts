@@ -1,0 +1,120 @@
+// The real entry point as a child process: configuration errors, the embedded database's
+// lifecycle, graceful shutdown, crash recovery and MONGODB_URI. Slow-ish (each start is a
+// few seconds), so the scenarios share one data directory where the story allows.
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../server/config.js';
+import { freePort } from '../../server/db/embedded.js';
+import { ensureFerretdbBinary } from '../../server/db/ferretdb-build.js';
+import { embeddedPid, isRunning, processesMentioning, spawnApp, waitReady, waitUntilGone } from '../helpers/app-process.js';
+import { testDatabase } from '../helpers/test-db.js';
+
+async function entityCount(baseUrl: string): Promise<number> {
+  const html = await (await fetch(`${baseUrl}/`)).text();
+  return Number(/data-stat="entities">(\d+)</.exec(html)?.[1]);
+}
+
+describe('the app process', function () {
+  this.timeout(120_000);
+  let dataDir: string;
+  let dbPort: number;
+
+  before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'shuangsuiji-app-'));
+    dbPort = await freePort();
+  });
+  after(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const embeddedEnv = () => ({
+    DATA_DIR: dataDir, EMBEDDED_DB_PORT: String(dbPort), DEMO_DATA: 'true', DEMO_ENTITIES: '120', NODE_ENV: 'development',
+  });
+
+  it('with an invalid variable, exits non-zero with one line naming it', async () => {
+    const app = await spawnApp({ PORT: 'eighty', DATA_DIR: dataDir });
+    const { code } = await app.exited();
+    expect(code).to.equal(1);
+    expect(app.output().trim().split('\n')).to.have.length(1);
+    expect(app.output()).to.include('PORT is not a number');
+  });
+
+  it('in production without a session secret, exits non-zero naming SESSION_SECRET', async () => {
+    const app = await spawnApp({ NODE_ENV: 'production', MONGODB_URI: 'mongodb://127.0.0.1:1/x' });
+    expect((await app.exited()).code).to.equal(1);
+    expect(app.output().trim()).to.equal('Invalid configuration: SESSION_SECRET is required in production');
+  });
+
+  it('starts the embedded database with demo data; SIGTERM → exit 0 within 10 s and no database process left', async () => {
+    const app = await spawnApp(embeddedEnv());
+    await waitReady(app);
+    expect(await entityCount(app.baseUrl)).to.equal(120);
+    const dbPid = await embeddedPid(dataDir);
+    expect(isRunning(dbPid)).to.equal(true);
+    const started = Date.now();
+    app.child.kill('SIGTERM');
+    const { code } = await app.exited();
+    expect(code).to.equal(0);
+    expect(Date.now() - started).to.be.lessThan(10_000);
+    expect(isRunning(dbPid)).to.equal(false);
+    expect(await processesMentioning(dataDir)).to.deep.equal([]);
+  });
+
+  it('after SIGKILL of the app, the database goes too; a restart finds all data and a free port', async () => {
+    const app = await spawnApp(embeddedEnv());
+    await waitReady(app);
+    const dbPid = await embeddedPid(dataDir);
+    app.child.kill('SIGKILL');
+    await app.exited();
+    expect(await waitUntilGone(dbPid, 5000), 'the watchdog stops the orphaned database').to.equal(true);
+
+    const restarted = await spawnApp(embeddedEnv());
+    await waitReady(restarted);
+    expect(await entityCount(restarted.baseUrl), 'demo data kept, not loaded twice').to.equal(120);
+    restarted.child.kill('SIGTERM');
+    expect((await restarted.exited()).code).to.equal(0);
+  });
+
+  it('a database server left running by a crashed run (pid file present) is stopped and replaced', async () => {
+    // Recreate the worst case by hand: a server on the data directory and port that no watchdog guards.
+    const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
+    const binary = config.FERRETDB_BIN ?? (await ensureFerretdbBinary(config.CACHE_DIR));
+    await mkdir(join(dataDir, 'ferretdb'), { recursive: true });
+    const stale = spawn(binary, [
+      '--handler=sqlite', `--sqlite-url=file:${join(dataDir, 'ferretdb')}/`, `--listen-addr=127.0.0.1:${dbPort}`,
+      '--debug-addr=-', '--state-dir=-', '--telemetry=disable', '--log-level=error',
+    ], { stdio: 'ignore', env: { ...process.env, DO_NOT_TRACK: '1' } });
+    await writeFile(join(dataDir, 'embedded-db.pid'), JSON.stringify({ pid: stale.pid, kind: 'ferretdb', binary }));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+
+    const app = await spawnApp(embeddedEnv());
+    await waitReady(app);
+    expect(await waitUntilGone(stale.pid as number, 1000)).to.equal(true);
+    expect(await entityCount(app.baseUrl)).to.equal(120);
+    app.child.kill('SIGTERM');
+    expect((await app.exited()).code).to.equal(0);
+  });
+
+  it('with MONGODB_URI, uses that server and starts no database of its own', async () => {
+    const otherDir = await mkdtemp(join(tmpdir(), 'shuangsuiji-uri-'));
+    const uri = testDatabase().uriFor(`uri_test_${process.pid}`);
+    const app = await spawnApp({ MONGODB_URI: uri, DATA_DIR: otherDir, DEMO_DATA: 'true', DEMO_ENTITIES: '30', NODE_ENV: 'development' });
+    try {
+      await waitReady(app);
+      expect(await entityCount(app.baseUrl)).to.equal(30);
+      expect(await readdir(otherDir)).to.deep.equal([]);
+      expect(await processesMentioning(otherDir)).to.deep.equal([]);
+    } finally {
+      app.child.kill('SIGTERM');
+      expect((await app.exited()).code).to.equal(0);
+      const { MongoClient } = (await import('mongoose')).default.mongo;
+      const client = new MongoClient(uri);
+      await client.db().dropDatabase();
+      await client.close();
+      await rm(otherDir, { recursive: true, force: true });
+    }
+  });
+});
