@@ -11,11 +11,19 @@ export interface LoadProgress {
   (message: string): void;
 }
 
-/** Inserts documents, ignoring those whose natural key already exists. Returns how many were new. */
-export async function insertMissing(model: Model<any>, docs: object[]): Promise<number> {
+/**
+ * Inserts documents, ignoring those whose natural key already exists. Returns how many were new.
+ * `trusted` skips Mongoose's per-document hydration and validation (3–4× faster): only for
+ * generator output, whose validity test/unit/demo-world.test.ts proves through the schemas.
+ */
+export async function insertMissing(model: Model<any>, docs: object[], options: { trusted?: boolean } = {}): Promise<number> {
   if (docs.length === 0) return 0;
+  const now = new Date();
+  const prepared = options.trusted
+    ? docs.map((doc) => model.applyDefaults({ ...doc, createdAt: now, updatedAt: now }))
+    : docs;
   try {
-    const inserted = await model.insertMany(docs, { ordered: false });
+    const inserted = await model.insertMany(prepared, { ordered: false, lean: options.trusted ?? false });
     return inserted.length;
   } catch (error) {
     const bulk = error as { writeErrors?: { code?: number; err?: { code?: number } }[]; insertedDocs?: unknown[]; code?: number };
@@ -64,7 +72,7 @@ export async function loadWorld(options: WorldOptions, progress: LoadProgress = 
   const started = Date.now();
   let lastReport = started;
   for (const batch of entityBatches(options, 2000)) {
-    entitiesInserted += await insertMissing(MarketEntity, batch);
+    entitiesInserted += await insertMissing(MarketEntity, batch, { trusted: true });
     done += batch.length;
     if (Date.now() - lastReport > 2000 || done === options.entities) {
       lastReport = Date.now();

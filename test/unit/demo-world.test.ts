@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { entityBatches, generateEntity, generateInspectors } from '../../server/demo/generate-world.js';
 import { isValidCreditCode } from '../../server/rosters/credit-code.js';
 import { HONGJIANG } from '../../server/demo/names.js';
+import { Inspector, MarketEntity } from '../../models/index.js';
 
 const OPTIONS = { seed: 'unit', entities: 20_000, asOf: '2026-11-27' };
 
@@ -54,5 +55,12 @@ describe('the demo world generator', () => {
     expect(inspectors.filter((i) => i.status === '失效').length).to.be.within(5, 50);
     expect(new Set(inspectors.map((i) => i.inspectorId)).size).to.equal(500);
     expect(inspectors.some((i) => i.qualifications.includes('食品检查员'))).to.equal(true);
+  });
+
+  // The loader inserts generator output without per-document validation; this is the proof
+  // that such output passes the schemas.
+  it('produces entities and inspectors that pass the Mongoose schemas', async () => {
+    for (const entity of entities.slice(0, 3000)) await new MarketEntity(entity).validate();
+    for (const inspector of generateInspectors({ ...OPTIONS, inspectors: 300 })) await new Inspector(inspector).validate();
   });
 });
