@@ -3,7 +3,8 @@
 import mongoose from 'mongoose';
 
 // No query operator may ever come from user input: sanitizeFilter wraps `$`-keys found in
-// filters in $eq; strictQuery drops filter paths the schema does not know.
+// filters in $eq; strictQuery drops filter paths the schema does not know. Operators the code
+// itself writes (ranges, anchored searches) are marked with mongoose.trusted(…).
 mongoose.set('sanitizeFilter', true);
 mongoose.set('strictQuery', true);
 

@@ -107,4 +107,23 @@ describe('database capabilities the app relies on', () => {
     expect(losers.map((o) => (o.reason as { code?: number }).code)).to.deep.equal([11000, 11000, 11000]);
     expect(await things.countDocuments({ key: 'claim:job-1' })).to.equal(1);
   });
+
+  // Array-field queries: $nor over a dotted array path is portable; $elemMatch and $not on
+  // arrays are not (FerretDB 1.24 returned no match for $elemMatch and treated $not per
+  // element), so the app uses the $nor forms asserted here.
+  it('$nor over an array path excludes documents where any element matches', async () => {
+    const d = (day: string) => new Date(day);
+    await things.insertMany([
+      { key: 'old', certificates: [{ validUntil: d('2025-01-01') }] },
+      { key: 'mixed', certificates: [{ validUntil: d('2025-01-01') }, { validUntil: d('2030-01-01') }] },
+      { key: 'soon', certificates: [{ validUntil: d('2026-12-10') }] },
+    ]);
+    const today = d('2026-11-27');
+    const none = await things.find({ $nor: [{ 'certificates.validUntil': { $gte: today } }] }).toArray();
+    expect(none.map((doc) => doc.key)).to.deep.equal(['old']);
+    const allSoon = await things
+      .find({ 'certificates.validUntil': { $gte: today }, $nor: [{ 'certificates.validUntil': { $gt: d('2026-12-27') } }] })
+      .toArray();
+    expect(allSoon.map((doc) => doc.key)).to.deep.equal(['soon']);
+  });
 });

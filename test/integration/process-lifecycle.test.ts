@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../server/config.js';
 import { freePort } from '../../server/db/embedded.js';
 import { ensureFerretdbBinary } from '../../server/db/ferretdb-build.js';
-import { embeddedPid, isRunning, processesMentioning, spawnApp, waitReady, waitUntilGone } from '../helpers/app-process.js';
+import { embeddedPid, isRunning, killSpawnedApps, processesMentioning, spawnApp, waitReady, waitUntilGone } from '../helpers/app-process.js';
 import { testDatabase } from '../helpers/test-db.js';
 
 async function entityCount(baseUrl: string): Promise<number> {
@@ -25,6 +25,9 @@ describe('the app process', function () {
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'shuangsuiji-app-'));
     dbPort = await freePort();
+  });
+  afterEach(async () => {
+    await killSpawnedApps();
   });
   after(async () => {
     await rm(dataDir, { recursive: true, force: true });
@@ -46,6 +49,17 @@ describe('the app process', function () {
     const app = await spawnApp({ NODE_ENV: 'production', MONGODB_URI: 'mongodb://127.0.0.1:1/x' });
     expect((await app.exited()).code).to.equal(1);
     expect(app.output().trim()).to.equal('Invalid configuration: SESSION_SECRET is required in production');
+  });
+
+  it('without Go, mongod or MONGODB_URI, fails at start-up naming the three ways out', async () => {
+    const emptyCache = await mkdtemp(join(tmpdir(), 'shuangsuiji-nocache-'));
+    const app = await spawnApp({ ...embeddedEnv(), PATH: '/nonexistent', CACHE_DIR: emptyCache });
+    const { code } = await app.exited();
+    await rm(emptyCache, { recursive: true, force: true });
+    expect(code).to.equal(1);
+    expect(app.output()).to.include('"go" is not installed');
+    expect(app.output()).to.include('MONGOD_BIN').and.include('MONGODB_URI').and.include('Go 1.22+');
+    expect(await processesMentioning(dataDir)).to.deep.equal([]);
   });
 
   it('starts the embedded database with demo data; SIGTERM → exit 0 within 10 s and no database process left', async () => {

@@ -1,0 +1,109 @@
+// Owns the back-office operations on the entity roster: filtered lists, detail, edits through
+// an allowlist, and deactivation (an entity is never hard-deleted: draws may cite it).
+import mongoose from 'mongoose';
+import { z } from 'zod';
+import { ENTITY_STATUSES, ENTITY_TYPES, INDUSTRY_SECTIONS, MarketEntity, RISK_CLASSES } from '../../models/index.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { escapeRegExp, parseInput } from '../http/validate.js';
+import { pageInfo, type PageInfo } from '../http/pagination.js';
+import { normaliseCreditCode } from './credit-code.js';
+
+const optionalText = (max: number) => z.string().trim().max(max, 'too_long').optional().transform((v) => v || undefined);
+const optionalEnum = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.union([z.enum(values, 'invalid_choice'), z.literal('').transform(() => undefined)]).optional();
+
+export const entityFilterSchema = z.object({
+  q: optionalText(100),
+  type: optionalEnum(ENTITY_TYPES),
+  status: optionalEnum(ENTITY_STATUSES),
+  region: optionalText(50),
+  industry: optionalEnum(INDUSTRY_SECTIONS as [string, ...string[]]),
+  riskClass: optionalEnum(RISK_CLASSES),
+  roster: optionalText(50),
+  page: z.coerce.number().int('invalid_number').min(1).max(100_000).optional().default(1),
+});
+export type EntityFilter = z.output<typeof entityFilterSchema>;
+
+export const PAGE_SIZE = 25;
+
+function toQuery(filter: EntityFilter): Record<string, unknown> {
+  const query: Record<string, unknown> = {};
+  if (filter.q) {
+    const code = normaliseCreditCode(filter.q);
+    query.$or = [{ creditCode: code }, { name: mongoose.trusted({ $regex: escapeRegExp(filter.q) }) }];
+  }
+  for (const key of ['type', 'status', 'region', 'industry', 'riskClass'] as const) if (filter[key]) query[key] = filter[key];
+  if (filter.roster) query['specialRosters.roster'] = filter.roster;
+  return query;
+}
+
+export async function listEntities(filter: EntityFilter): Promise<{ rows: Record<string, any>[]; page: PageInfo }> {
+  const query = toQuery(filter);
+  const total = await MarketEntity.countDocuments(query);
+  const page = pageInfo(filter.page, PAGE_SIZE, total);
+  const rows = await MarketEntity.find(query).sort({ creditCode: 1 }).skip(page.skip).limit(PAGE_SIZE).lean();
+  return { rows, page };
+}
+
+export async function getEntity(creditCode: string) {
+  const entity = await MarketEntity.findOne({ creditCode: normaliseCreditCode(creditCode) }).lean();
+  if (!entity) throw new NotFoundError(`No market entity with credit code ${creditCode}`);
+  return entity;
+}
+
+const dateInput = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    if (!v) return null;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v))) {
+      ctx.addIssue({ code: 'custom', message: 'invalid_date' });
+      return z.NEVER;
+    }
+    return new Date(`${v}T00:00:00Z`);
+  });
+
+/** What an admin may change on the edit form; the credit code (the key) is not among it. */
+export const entityEditSchema = z.object({
+  name: z.string().trim().min(1, 'required').max(200, 'too_long'),
+  type: z.enum(ENTITY_TYPES, 'invalid_choice'),
+  status: z.enum(ENTITY_STATUSES, 'invalid_choice'),
+  region: z.string().trim().min(1, 'required').max(50, 'too_long'),
+  address: z.string().trim().max(300, 'too_long').optional().default(''),
+  legalRepresentative: z.string().trim().max(50, 'too_long').optional().default(''),
+  industry: z.union([z.enum(INDUSTRY_SECTIONS as [string, ...string[]], 'invalid_choice'), z.literal('').transform(() => undefined)]).optional(),
+  riskClass: z.union([z.enum(RISK_CLASSES, 'invalid_choice'), z.literal('').transform(() => undefined)]).optional(),
+  supervisingOffice: z.string().trim().max(100, 'too_long').optional().default(''),
+  lastInspectedOn: dateInput,
+});
+export type EntityEdit = z.output<typeof entityEditSchema>;
+
+/** Applies a validated edit; returns the before/after of the changed fields for the audit log. */
+export async function updateEntity(creditCode: string, input: unknown) {
+  const parsed = parseInput(entityEditSchema, input);
+  if (!parsed.ok) throw new ValidationError(parsed.fields);
+  const before = await getEntity(creditCode);
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  const set: Record<string, unknown> = {};
+  const unset: Record<string, 1> = {};
+  for (const [key, value] of Object.entries(parsed.value)) {
+    const previous = (before as Record<string, unknown>)[key];
+    if (String(previous ?? '') === String(value ?? '')) continue;
+    changes[key] = { from: previous ?? null, to: value ?? null };
+    if (value === undefined || value === null || value === '') unset[key] = 1;
+    else set[key] = value;
+  }
+  if (Object.keys(changes).length > 0) {
+    await MarketEntity.updateOne({ _id: before._id }, { ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) }, { runValidators: true });
+  }
+  return { changes };
+}
+
+/** Removes an entity from the roster (never drawn again) or restores it. */
+export async function setEntityActive(creditCode: string, active: boolean) {
+  const before = await getEntity(creditCode);
+  if (before.active !== false === active) return { changed: false };
+  await MarketEntity.updateOne({ _id: before._id }, { $set: { active } });
+  return { changed: true };
+}

@@ -1,0 +1,104 @@
+// Owns the back-office operations on the inspector roster: filtered lists (with certificate
+// expiry), detail, edits through an allowlist, and deactivation (status 失效; never deleted).
+//
+// Expiry filters use $nor over the certificate array because FerretDB 1.24 answers $elemMatch
+// and $not-on-arrays differently from MongoDB (see test/integration/db-capabilities.test.ts).
+import mongoose from 'mongoose';
+import { z } from 'zod';
+import { DEPARTMENT_LEVELS, INSPECTOR_STATUSES, Inspector } from '../../models/index.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { escapeRegExp, parseInput } from '../http/validate.js';
+import { pageInfo, type PageInfo } from '../http/pagination.js';
+
+export const EXPIRY_WARNING_DAYS = 30;
+const DAY = 86_400_000;
+
+export const inspectorFilterSchema = z.object({
+  q: z.string().trim().max(64, 'too_long').optional().transform((v) => v || undefined),
+  department: z.string().trim().regex(/^[A-Za-z0-9-]{0,32}$/, 'invalid_department').optional().transform((v) => v || undefined),
+  status: z.union([z.enum(INSPECTOR_STATUSES, 'invalid_choice'), z.literal('').transform(() => undefined)]).optional(),
+  expiry: z.union([z.enum(['expiring', 'expired'], 'invalid_choice'), z.literal('').transform(() => undefined)]).optional(),
+  page: z.coerce.number().int('invalid_number').min(1).max(100_000).optional().default(1),
+});
+export type InspectorFilter = z.output<typeof inspectorFilterSchema>;
+
+export type CertificateAlert = 'expired' | 'expiring' | undefined;
+
+/** Today as a UTC midnight Date, from a YYYY-MM-DD day in the configured time zone. */
+const dayStart = (today: string) => new Date(`${today}T00:00:00Z`);
+
+/** 'expired': no certificate valid today or later; 'expiring': all end within 30 days. */
+export function certificateAlert(certificates: { validUntil: Date }[], today: string): CertificateAlert {
+  const start = dayStart(today).getTime();
+  const latest = Math.max(...certificates.map((c) => new Date(c.validUntil).getTime()), -Infinity);
+  if (latest < start) return 'expired';
+  if (latest <= start + EXPIRY_WARNING_DAYS * DAY) return 'expiring';
+  return undefined;
+}
+
+function toQuery(filter: InspectorFilter, today: string): Record<string, unknown> {
+  const query: Record<string, unknown> = {};
+  if (filter.q) query.$or = [{ name: mongoose.trusted({ $regex: escapeRegExp(filter.q) }) }, { 'certificates.number': filter.q }, { inspectorId: filter.q }];
+  if (filter.department) query.departmentCode = filter.department;
+  if (filter.status) query.status = filter.status;
+  const start = dayStart(today);
+  const horizon = new Date(start.getTime() + EXPIRY_WARNING_DAYS * DAY);
+  if (filter.expiry === 'expired') query.$nor = [{ 'certificates.validUntil': mongoose.trusted({ $gte: start }) }];
+  if (filter.expiry === 'expiring') {
+    query['certificates.validUntil'] = mongoose.trusted({ $gte: start });
+    query.$nor = [{ 'certificates.validUntil': mongoose.trusted({ $gt: horizon }) }];
+  }
+  return query;
+}
+
+export async function listInspectors(filter: InspectorFilter, today: string): Promise<{ rows: Record<string, any>[]; page: PageInfo }> {
+  const query = toQuery(filter, today);
+  const total = await Inspector.countDocuments(query);
+  const page = pageInfo(filter.page, 25, total);
+  const rows = await Inspector.find(query).sort({ departmentCode: 1, name: 1 }).skip(page.skip).limit(25).lean();
+  return { rows: rows.map((row) => ({ ...row, alert: certificateAlert(row.certificates, today) })), page };
+}
+
+export async function getInspector(inspectorId: string) {
+  const inspector = await Inspector.findOne({ inspectorId }).lean();
+  if (!inspector) throw new NotFoundError(`No inspector with id ${inspectorId}`);
+  return inspector;
+}
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? '').split(/[,，、\s]+/).map((s) => s.trim()).filter(Boolean));
+
+export const inspectorEditSchema = z.object({
+  name: z.string().trim().min(1, 'required').max(50, 'too_long'),
+  departmentCode: z.string().trim().regex(/^[A-Za-z0-9-]{1,32}$/, 'invalid_department'),
+  unitLevel: z.union([z.enum(DEPARTMENT_LEVELS, 'invalid_choice'), z.literal('').transform(() => undefined)]).optional(),
+  post: z.string().trim().max(100, 'too_long').optional().default(''),
+  qualifications: list,
+  itemCodes: list.pipe(z.array(z.string().regex(/^[A-Z]\d{2,4}$/, 'invalid_item_code'))),
+  status: z.enum(INSPECTOR_STATUSES, 'invalid_choice'),
+});
+
+export async function updateInspector(inspectorId: string, input: unknown) {
+  const parsed = parseInput(inspectorEditSchema, input);
+  if (!parsed.ok) throw new ValidationError(parsed.fields);
+  const before = await getInspector(inspectorId);
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  const set: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(parsed.value)) {
+    const previous = (before as Record<string, unknown>)[key];
+    if (JSON.stringify(previous ?? '') === JSON.stringify(value ?? '')) continue;
+    changes[key] = { from: previous ?? null, to: value ?? null };
+    set[key] = value;
+  }
+  if (Object.keys(set).length > 0) await Inspector.updateOne({ _id: before._id }, { $set: set }, { runValidators: true });
+  return { changes };
+}
+
+export async function setInspectorStatus(inspectorId: string, status: (typeof INSPECTOR_STATUSES)[number]) {
+  const before = await getInspector(inspectorId);
+  if (before.status === status) return { changed: false };
+  await Inspector.updateOne({ _id: before._id }, { $set: { status } });
+  return { changed: true };
+}

@@ -1,0 +1,76 @@
+// Owns the public certified-inspector lookup (持证人员信息公开): the public may check that an
+// officer at the door is certified. Only four facts ever leave this module — name, department,
+// certificate number and validity — so no page or API can leak more by accident.
+import mongoose from 'mongoose';
+import { Department, Inspector } from '../../models/index.js';
+import { escapeRegExp } from '../http/validate.js';
+import { pageInfo, type PageInfo } from '../http/pagination.js';
+
+export interface PublicCertificate {
+  number: string;
+  validFrom: string;
+  validUntil: string;
+  /** valid: in force today; expired: past validUntil; not_yet: before validFrom; revoked: holder 失效. */
+  validity: 'valid' | 'expired' | 'not_yet' | 'revoked';
+}
+
+export interface PublicInspector {
+  name: string;
+  department: string;
+  certificates: PublicCertificate[];
+}
+
+export interface LookupQuery {
+  name?: string | undefined;
+  certificate?: string | undefined;
+  department?: string | undefined;
+  page: number;
+}
+
+const PAGE_SIZE = 20;
+
+/** A date as YYYY-MM-DD in the given time zone. */
+export function isoDay(date: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
+}
+
+export async function lookupInspectors(
+  query: LookupQuery,
+  today: string,
+  timeZone: string,
+): Promise<{ inspectors: PublicInspector[]; page: PageInfo }> {
+  const filter: Record<string, unknown> = {};
+  if (query.name) filter.name = mongoose.trusted({ $regex: `^${escapeRegExp(query.name)}` });
+  if (query.certificate) filter['certificates.number'] = query.certificate;
+  if (query.department) filter.departmentCode = query.department;
+  const total = await Inspector.countDocuments(filter);
+  const page = pageInfo(query.page, PAGE_SIZE, total);
+  const rows = await Inspector.find(filter)
+    .sort({ name: 1, inspectorId: 1 })
+    .skip(page.skip)
+    .limit(PAGE_SIZE)
+    .select({ name: 1, departmentCode: 1, certificates: 1, status: 1 })
+    .lean();
+  const departments = await departmentNames();
+  const inspectors = rows.map((row) => ({
+    name: row.name,
+    department: departments.get(row.departmentCode) ?? row.departmentCode,
+    certificates: row.certificates.map((certificate) => {
+      const validFrom = isoDay(certificate.validFrom, timeZone);
+      const validUntil = isoDay(certificate.validUntil, timeZone);
+      const validity: PublicCertificate['validity'] =
+        row.status === '失效' ? 'revoked' : today < validFrom ? 'not_yet' : today > validUntil ? 'expired' : 'valid';
+      return { number: certificate.number, validFrom, validUntil, validity };
+    }),
+  }));
+  return { inspectors, page };
+}
+
+export async function departmentNames(): Promise<Map<string, string>> {
+  const departments = await Department.find({}).select({ code: 1, name: 1 }).lean();
+  return new Map(departments.map((d) => [d.code, d.name]));
+}
+
+export async function departmentOptions(): Promise<{ code: string; name: string }[]> {
+  return (await Department.find({ active: true }).sort({ code: 1 }).select({ code: 1, name: 1 }).lean()).map((d) => ({ code: d.code, name: d.name }));
+}
