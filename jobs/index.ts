@@ -1,10 +1,24 @@
 // The list of scheduled jobs the app runs. Each entry calls domain code shared with routes.
 import type { JobDefinition } from './scheduler.js';
+import { purgeExpiredAuthData } from '../server/auth/session-store.js';
 
 export interface JobContext {
   timeZone: string;
+  /** Defaults to the wall clock; tests pass their own. */
+  now?: () => Date;
 }
 
-export function scheduledJobs(_context: JobContext): JobDefinition[] {
-  return [];
+export function scheduledJobs(context: JobContext): JobDefinition[] {
+  const now = context.now ?? (() => new Date());
+  return [
+    {
+      // No TTL index (FerretDB cannot create one): expired sessions and old login attempts are
+      // deleted here, on MongoDB too. Expired sessions are already refused on read.
+      name: 'purge-expired-sessions',
+      schedule: '*/10 * * * *',
+      run: async () => {
+        await purgeExpiredAuthData(now());
+      },
+    },
+  ];
 }

@@ -5,3 +5,8 @@ export * from './market-entity.js';
 export * from './inspector.js';
 export * from './dictionary-entry.js';
 export * from './app-meta.js';
+export * from './import-run.js';
+export * from './user.js';
+export * from './audit-event.js';
+export * from './login-attempt.js';
+export * from './session.js';

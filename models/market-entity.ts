@@ -51,6 +51,8 @@ const marketEntitySchema = new Schema(
     riskAsOf: { type: Date },
     lastInspectedOn: { type: Date },
     abnormalOperation: { type: Boolean, default: false },
+    /** False once an admin removes the entity from the roster; it is kept (draws may cite it) but never drawn. */
+    active: { type: Boolean, default: true },
   },
   { timestamps: true },
 );

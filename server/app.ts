@@ -1,7 +1,11 @@
 // Builds the Express app: middleware, routes, error handling. It neither connects to the
 // database nor listens (server/main.ts does), so tests get the real app without a port.
-import express, { type Express } from 'express';
+// Order matters: probes and static files first (no session), then language, session and the
+// signed-in user, the access table (server/access/rules.ts), body parsing, CSRF, the routers.
+import { randomBytes } from 'node:crypto';
+import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
+import type { Store } from 'express-session';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { requestLogger } from './middleware/request-logger.js';
@@ -11,15 +15,48 @@ import { PUBLIC_DIR, VIEWS_DIR } from './paths.js';
 import { healthRouter } from './routes/health.js';
 import { homeRouter } from './routes/home.js';
 import { isDatabaseReady } from './db/connect.js';
+import { loadCurrentUser, sessionMiddleware } from './auth/session.js';
+import { csrfProtection, csrfTokenFor } from './auth/csrf.js';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './auth/password.js';
+import { accessControl, type AccessMiddleware } from './access/middleware.js';
+import { ACCESS_TABLE, type AccessTable } from './access/rules.js';
+import { navLinksFor } from './access/nav.js';
+import { authRouter } from './routes/auth.js';
+import { accountRouter } from './routes/account.js';
+import { adminUsersRouter } from './routes/admin-users.js';
+import { publicRostersRouter } from './routes/public-rosters.js';
+import { adminRostersRouter } from './routes/admin-rosters.js';
+import { verifyRouter } from './routes/verify.js';
+import { actorOf } from './auth/actor.js';
+
+/** Form and JSON bodies are small; uploads (multipart) are streamed by their own routes. */
+const BODY_LIMIT = '100kb';
 
 export interface AppDependencies {
   config: Pick<Config, 'isProduction' | 'NODE_ENV' | 'TRUST_PROXY'>;
   logger: Logger;
   /** Readiness probe; defaults to pinging the Mongoose connection. */
   isReady?: () => Promise<boolean>;
+  /** Signs session cookies. main.ts passes SESSION_SECRET or the one kept in DATA_DIR; the
+   * default, a random secret per app, suits tests (sessions then last as long as the app). */
+  sessionSecret?: string;
+  /** Where sessions live; defaults to the database (models/session.ts). */
+  sessionStore?: Store;
+  /** Time for login attempts and session age; tests move it. */
+  clock?: () => Date;
+  /** Who may call what; defaults to server/access/rules.ts. */
+  accessTable?: AccessTable;
+  /** Time zone of dates shown on pages (config TIME_ZONE). */
+  timeZone?: string;
 }
 
-export function createApp({ config, logger, isReady = () => isDatabaseReady() }: AppDependencies): Express {
+export function createApp({
+  config, logger, isReady = () => isDatabaseReady(), sessionSecret = randomBytes(32).toString('hex'),
+  sessionStore, clock = () => new Date(), accessTable = ACCESS_TABLE, timeZone = 'Asia/Shanghai',
+}: AppDependencies): Express {
+  // Secure cookies need HTTPS end to end as Express sees it: in production, or behind a TLS proxy.
+  const secureCookies = config.isProduction || config.TRUST_PROXY;
+  const access = accessControl(accessTable);
   const app = express();
   app.set('view engine', 'ejs');
   app.set('views', VIEWS_DIR);
@@ -48,14 +85,40 @@ export function createApp({ config, logger, isReady = () => isDatabaseReady() }:
   app.use(healthRouter(isReady));
   app.use(express.static(PUBLIC_DIR, { maxAge: config.isProduction ? '1h' : 0, index: false }));
   app.use(i18nMiddleware);
-  app.use((_req, res, next) => {
-    res.locals.navLinks = [];
-    next();
-  });
+  app.use(sessionMiddleware({ secret: sessionSecret, secure: secureCookies, ...(sessionStore ? { store: sessionStore } : {}) }));
+  app.use(loadCurrentUser(clock));
+  app.use(pageLocals(access, timeZone));
+  app.use(access);
+  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 100 }));
+  app.use(express.json({ limit: BODY_LIMIT }));
+  app.use(csrfProtection());
 
   app.use('/', homeRouter());
+  app.use('/', authRouter({ secureCookies, clock }));
+  app.use('/account', accountRouter());
+  app.use('/admin/users', adminUsersRouter());
+  app.use('/', publicRostersRouter({ timeZone, now: clock }));
+  app.use('/', adminRostersRouter({ timeZone, now: clock, actorOf }));
+  app.use('/', verifyRouter());
 
   app.use(notFoundHandler);
   app.use(errorHandler({ showDetails: config.NODE_ENV === 'development' }));
   return app;
+}
+
+/** What every page's layout needs: the user, role-based navigation, CSRF token, message values. */
+function pageLocals(access: AccessMiddleware, timeZone: string): RequestHandler {
+  // sv-SE formats as "2026-03-02 16:00": unambiguous in both languages.
+  const dateTime = new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'short' });
+  return (req, res, next) => {
+    res.locals.formatDateTime = (date: Date) => dateTime.format(date);
+    res.locals.currentUser = req.user;
+    res.locals.navLinks = navLinksFor(access.rules, req.user);
+    // A function, so that anonymous pages without forms do not create a session.
+    res.locals.csrfToken = () => csrfTokenFor(req);
+    res.locals.messageParams = { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH };
+    // Back-office pages must not linger in shared caches or the back button after logout.
+    if (req.user) res.set('Cache-Control', 'no-store');
+    next();
+  };
 }

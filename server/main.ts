@@ -4,10 +4,12 @@ import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { Shutdown } from './shutdown.js';
-import { startEmbeddedServer } from './db/embedded.js';
+import { resolveDatabaseUri } from './db/resolve-uri.js';
 import { connectDatabase, disconnectDatabase } from './db/connect.js';
 import { ProvisionError } from './db/ferretdb-build.js';
 import { loadDefaults, loadDemoWorldOnce } from './demo/load-world.js';
+import { createDemoUsersOnce, formatDemoCredentials } from './demo/demo-users.js';
+import { resolveSessionSecret } from './auth/session-secret.js';
 import { createApp } from './app.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { scheduledJobs } from '../jobs/index.js';
@@ -40,7 +42,7 @@ async function boot(): Promise<void> {
 }
 
 async function start(config: Config, logger: Logger, shutdown: Shutdown): Promise<void> {
-  const uri = await databaseUri(config, shutdown, logger);
+  const uri = await resolveDatabaseUri(config, shutdown, logger);
   await connectDatabase(uri);
   shutdown.register('database connection', () => disconnectDatabase());
   await loadDefaults();
@@ -48,9 +50,13 @@ async function start(config: Config, logger: Logger, shutdown: Shutdown): Promis
     const asOf = new Date().toISOString().slice(0, 10);
     const outcome = await loadDemoWorldOnce({ seed: DEMO_SEED, entities: config.DEMO_ENTITIES, asOf }, (m) => logger.info(m));
     logger.info(outcome === 'loaded' ? 'demo world loaded' : 'existing data kept (demo world not reloaded)');
+    // Straight to the console, whatever the log level or format: these are shown exactly once.
+    const credentials = await createDemoUsersOnce();
+    if (credentials.length > 0) process.stdout.write(formatDemoCredentials(credentials));
   }
 
-  const app = createApp({ config, logger });
+  const sessionSecret = await sessionSecretFor(config, logger);
+  const app = createApp({ config, logger, sessionSecret, timeZone: config.TIME_ZONE });
   const server = await listen(app, config);
   shutdown.register('http server', () => closeServer(server));
   const scheduler = startScheduler(scheduledJobs({ timeZone: config.TIME_ZONE }), { timeZone: config.TIME_ZONE, logger });
@@ -58,22 +64,15 @@ async function start(config: Config, logger: Logger, shutdown: Shutdown): Promis
   logger.info(`ready: http://${config.HOST}:${config.PORT}/`);
 }
 
-async function databaseUri(config: Config, shutdown: Shutdown, logger: Logger): Promise<string> {
-  if (config.MONGODB_URI) {
-    logger.info('using the database at MONGODB_URI');
-    return config.MONGODB_URI;
+/** SESSION_SECRET, or one kept in DATA_DIR next to the embedded database (never a fixed default). */
+async function sessionSecretFor(config: Config, logger: Logger): Promise<string> {
+  const { secret, source } = await resolveSessionSecret(config.SESSION_SECRET, config.MONGODB_URI ? undefined : config.dataDir);
+  if (source === 'generated') logger.info('generated a session secret in DATA_DIR (mode 600)');
+  if (source === 'ephemeral') logger.warn('SESSION_SECRET is not set: sessions will not survive a restart');
+  if (config.isProduction && !config.TRUST_PROXY) {
+    logger.warn('session cookies are Secure in production: serve over HTTPS behind a proxy and set TRUST_PROXY=true, or nobody can sign in');
   }
-  const embedded = await startEmbeddedServer({
-    dataDir: config.dataDir,
-    port: config.EMBEDDED_DB_PORT,
-    cacheDir: config.CACHE_DIR,
-    dbName: 'shuangsuiji',
-    mongodBin: config.MONGOD_BIN,
-    ferretdbBin: config.FERRETDB_BIN,
-    progress: (message) => logger.info({ component: 'embedded-db' }, message),
-  });
-  shutdown.register('embedded database', () => embedded.stop());
-  return embedded.uri;
+  return secret;
 }
 
 function listen(app: ReturnType<typeof createApp>, config: Config): Promise<Server> {

@@ -1,6 +1,6 @@
 // Owns validation at the HTTP edge: a zod schema turns an untrusted query or body into a typed
 // value, or into field messages that a form shows next to its inputs (422) or an API returns.
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ValidationError, type FieldErrors } from '../errors.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; fields: FieldErrors };
@@ -26,4 +26,9 @@ export function requireInput<S extends z.ZodType>(schema: S, input: unknown): z.
 /** Escapes a user's text for use inside a RegExp (search boxes are literal, never patterns). */
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Treats an empty form value ("" from an unselected <select>) as absent, then applies the schema. */
+export function optional<S extends z.ZodType>(schema: S) {
+  return z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 }

@@ -4,13 +4,12 @@ import mongoose from 'mongoose';
 import { z } from 'zod';
 import { ENTITY_STATUSES, ENTITY_TYPES, INDUSTRY_SECTIONS, MarketEntity, RISK_CLASSES } from '../../models/index.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { escapeRegExp, parseInput } from '../http/validate.js';
+import { escapeRegExp, optional, parseInput } from '../http/validate.js';
 import { pageInfo, type PageInfo } from '../http/pagination.js';
 import { normaliseCreditCode } from './credit-code.js';
 
 const optionalText = (max: number) => z.string().trim().max(max, 'too_long').optional().transform((v) => v || undefined);
-const optionalEnum = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.union([z.enum(values, 'invalid_choice'), z.literal('').transform(() => undefined)]).optional();
+const optionalEnum = <T extends readonly [string, ...string[]]>(values: T) => optional(z.enum(values, 'invalid_choice'));
 
 export const entityFilterSchema = z.object({
   q: optionalText(100),
@@ -72,8 +71,8 @@ export const entityEditSchema = z.object({
   region: z.string().trim().min(1, 'required').max(50, 'too_long'),
   address: z.string().trim().max(300, 'too_long').optional().default(''),
   legalRepresentative: z.string().trim().max(50, 'too_long').optional().default(''),
-  industry: z.union([z.enum(INDUSTRY_SECTIONS as [string, ...string[]], 'invalid_choice'), z.literal('').transform(() => undefined)]).optional(),
-  riskClass: z.union([z.enum(RISK_CLASSES, 'invalid_choice'), z.literal('').transform(() => undefined)]).optional(),
+  industry: optionalEnum(INDUSTRY_SECTIONS as [string, ...string[]]),
+  riskClass: optionalEnum(RISK_CLASSES),
   supervisingOffice: z.string().trim().max(100, 'too_long').optional().default(''),
   lastInspectedOn: dateInput,
 });

@@ -7,7 +7,7 @@ import mongoose from 'mongoose';
 import { z } from 'zod';
 import { DEPARTMENT_LEVELS, INSPECTOR_STATUSES, Inspector } from '../../models/index.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { escapeRegExp, parseInput } from '../http/validate.js';
+import { escapeRegExp, optional, parseInput } from '../http/validate.js';
 import { pageInfo, type PageInfo } from '../http/pagination.js';
 
 export const EXPIRY_WARNING_DAYS = 30;
@@ -16,8 +16,8 @@ const DAY = 86_400_000;
 export const inspectorFilterSchema = z.object({
   q: z.string().trim().max(64, 'too_long').optional().transform((v) => v || undefined),
   department: z.string().trim().regex(/^[A-Za-z0-9-]{0,32}$/, 'invalid_department').optional().transform((v) => v || undefined),
-  status: z.union([z.enum(INSPECTOR_STATUSES, 'invalid_choice'), z.literal('').transform(() => undefined)]).optional(),
-  expiry: z.union([z.enum(['expiring', 'expired'], 'invalid_choice'), z.literal('').transform(() => undefined)]).optional(),
+  status: optional(z.enum(INSPECTOR_STATUSES, 'invalid_choice')),
+  expiry: optional(z.enum(['expiring', 'expired'], 'invalid_choice')),
   page: z.coerce.number().int('invalid_number').min(1).max(100_000).optional().default(1),
 });
 export type InspectorFilter = z.output<typeof inspectorFilterSchema>;
@@ -73,7 +73,7 @@ const list = z
 export const inspectorEditSchema = z.object({
   name: z.string().trim().min(1, 'required').max(50, 'too_long'),
   departmentCode: z.string().trim().regex(/^[A-Za-z0-9-]{1,32}$/, 'invalid_department'),
-  unitLevel: z.union([z.enum(DEPARTMENT_LEVELS, 'invalid_choice'), z.literal('').transform(() => undefined)]).optional(),
+  unitLevel: optional(z.enum(DEPARTMENT_LEVELS, 'invalid_choice')),
   post: z.string().trim().max(100, 'too_long').optional().default(''),
   qualifications: list,
   itemCodes: list.pipe(z.array(z.string().regex(/^[A-Z]\d{2,4}$/, 'invalid_item_code'))),

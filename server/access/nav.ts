@@ -1,0 +1,24 @@
+// Owns the header navigation: a fixed list of destinations, each shown only to users the
+// access table lets through — so a link appears once its route is declared, for the right roles.
+import type { CurrentUser } from '../auth/session.js';
+import { decide, type CompiledRule } from './policy.js';
+
+export interface NavLink {
+  href: string;
+  /** i18n key */
+  label: string;
+}
+
+/** In display order. Public pages first, then the back office. */
+export const NAV_DESTINATIONS: readonly NavLink[] = [
+  { href: '/items', label: 'nav.items' },
+  { href: '/inspectors', label: 'nav.inspectors' },
+  { href: '/verify', label: 'nav.verify' },
+  { href: '/admin/entities', label: 'nav.entities' },
+  { href: '/admin/inspectors', label: 'nav.inspectorRoster' },
+  { href: '/admin/users', label: 'nav.users' },
+];
+
+export function navLinksFor(rules: readonly CompiledRule[], user: CurrentUser | undefined): NavLink[] {
+  return NAV_DESTINATIONS.filter((link) => decide(rules, 'GET', link.href, user) === 'allow');
+}

@@ -1,0 +1,22 @@
+// Owns department scoping: an administrator acts on every department, everyone else only on
+// their own. Routes call these per record, after the access table has admitted the role.
+import { NotFoundError } from '../errors.js';
+import type { CurrentUser } from '../auth/session.js';
+
+/** The department a query must be narrowed to, or undefined for all departments (admins). */
+export function departmentScope(user: Pick<CurrentUser, 'role' | 'departmentCode'>): string | undefined {
+  return user.role === 'admin' ? undefined : user.departmentCode;
+}
+
+export function inScope(user: Pick<CurrentUser, 'role' | 'departmentCode'>, departmentCode: string): boolean {
+  const scope = departmentScope(user);
+  return scope === undefined || scope === departmentCode;
+}
+
+/**
+ * Throws 404 for a record outside the user's department: answering 403 would confirm to a
+ * supervisor that the record exists elsewhere.
+ */
+export function assertInScope(user: Pick<CurrentUser, 'role' | 'departmentCode'>, departmentCode: string): void {
+  if (!inScope(user, departmentCode)) throw new NotFoundError('No such record in your department.');
+}

@@ -1,0 +1,116 @@
+// Owns the user-management pages: administrators list, create, disable/enable users, reset
+// passwords and change roles and departments; supervisors see their own department's users,
+// read-only. Every change goes through server/auth/users.ts, which audits it.
+import { actorOf } from '../auth/actor.js';
+import { Router, type Request, type Response } from 'express';
+import { Types } from 'mongoose';
+import { z } from 'zod';
+import { Department, Inspector } from '../../models/index.js';
+import { AuditEvent, type AuditActor } from '../../models/audit-event.js';
+import { ROLES } from '../../models/user.js';
+import { createUser, findUser, listUsers, resetPassword, setActive, updateAssignment, type PublicUser } from '../auth/users.js';
+import { attempt, readForm, renderForm, text } from '../auth/forms.js';
+import { setFlash, takeFlash, type CurrentUser } from '../auth/session.js';
+import { assertInScope, departmentScope } from '../access/scope.js';
+import type { FieldErrors } from '../errors.js';
+
+const assignmentFields = { role: text(20), departmentCode: text(32), inspectorCode: text(32) };
+const assignmentForm = z.object(assignmentFields);
+const passwordForm = z.object({ password: text(1000), passwordConfirm: text(1000) });
+const newUserForm = z.object({ ...assignmentFields, username: text(100), displayName: text(100), password: text(1000), passwordConfirm: text(1000) });
+
+function viewer(req: Request): CurrentUser {
+  return req.user as CurrentUser;
+}
+
+function context(req: Request): { actor: AuditActor; requestId: string } {
+  return { actor: actorOf(req), requestId: String(req.id ?? '') };
+}
+
+async function departmentOptions(): Promise<{ code: string; name: string }[]> {
+  return Department.find({ active: true }, { code: 1, name: 1 }).sort({ code: 1 }).lean();
+}
+
+async function inspectorCodeOf(user: PublicUser): Promise<string> {
+  if (!user.inspectorId) return '';
+  return (await Inspector.findById(user.inspectorId, { inspectorId: 1 }).lean())?.inspectorId ?? '';
+}
+
+interface ShowForms {
+  errors?: FieldErrors;
+  values?: Record<string, unknown>;
+}
+
+/** The user page with its three forms; `forms` carries the submitted form's errors and values. */
+async function renderShow(req: Request, res: Response, id: string, forms: ShowForms = {}): Promise<void> {
+  const user = await findUser(id);
+  assertInScope(viewer(req), user.departmentCode);
+  const inspectorCode = await inspectorCodeOf(user);
+  const history = await AuditEvent.find({ 'target.type': 'user', 'target.id': user.id }).sort({ at: -1 }).limit(50).lean();
+  renderForm(res, 'admin/users/show', {
+    user, history, roles: ROLES, departments: await departmentOptions(),
+    canEdit: viewer(req).role === 'admin', isSelf: viewer(req).id === user.id, notice: takeFlash(req),
+    errors: forms.errors ?? {},
+    values: { role: user.role, departmentCode: user.departmentCode, inspectorCode, ...forms.values },
+  });
+}
+
+function statusChange(active: boolean) {
+  return async (req: Request<{ id: string }>, res: Response) => {
+    const outcome = await attempt(() => setActive(req.params.id, active, context(req)));
+    if (!outcome.ok) return renderShow(req, res, req.params.id, { errors: outcome.fields });
+    setFlash(req, active ? 'users.enabled' : 'users.disabled');
+    res.redirect(303, `/admin/users/${req.params.id}`);
+  };
+}
+
+export function adminUsersRouter(): Router {
+  const router = Router();
+
+  router.get('/', async (req, res) => {
+    const scope = departmentScope(viewer(req));
+    const [users, departments] = await Promise.all([listUsers(scope), departmentOptions()]);
+    const names = Object.fromEntries(departments.map((d) => [d.code, d.name]));
+    res.render('admin/users/list', { users, names, canEdit: viewer(req).role === 'admin', notice: takeFlash(req) });
+  });
+
+  router.get('/new', async (_req, res) => {
+    renderForm(res, 'admin/users/new', { roles: ROLES, departments: await departmentOptions(), values: { role: 'inspector' } });
+  });
+
+  router.post('/', async (req, res) => {
+    const form = readForm(newUserForm, req.body);
+    const outcome = form.ok ? await attempt(() => createUser(form.value, { ...context(req), mustChangePassword: true })) : form;
+    if (!outcome.ok) {
+      const values = (req.body ?? {}) as Record<string, unknown>;
+      return renderForm(res, 'admin/users/new', { roles: ROLES, departments: await departmentOptions(), values, errors: outcome.fields });
+    }
+    setFlash(req, 'users.created');
+    res.redirect(303, `/admin/users/${outcome.value.id}`);
+  });
+
+  router.get('/:id', async (req, res) => {
+    await renderShow(req, res, req.params.id);
+  });
+
+  router.post('/:id/assignment', async (req, res) => {
+    const form = readForm(assignmentForm, req.body);
+    const outcome = form.ok ? await attempt(() => updateAssignment(req.params.id, form.value, context(req))) : form;
+    if (!outcome.ok) return renderShow(req, res, req.params.id, { errors: outcome.fields, values: req.body as Record<string, unknown> });
+    setFlash(req, 'users.assignment.saved');
+    res.redirect(303, `/admin/users/${req.params.id}`);
+  });
+
+  router.post('/:id/password', async (req, res) => {
+    const form = readForm(passwordForm, req.body);
+    const outcome = form.ok ? await attempt(() => resetPassword(req.params.id, form.value, context(req))) : form;
+    if (!outcome.ok) return renderShow(req, res, req.params.id, { errors: outcome.fields });
+    setFlash(req, 'users.password.saved');
+    res.redirect(303, `/admin/users/${req.params.id}`);
+  });
+
+  router.post('/:id/disable', statusChange(false));
+  router.post('/:id/enable', statusChange(true));
+
+  return router;
+}

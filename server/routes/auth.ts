@@ -1,0 +1,65 @@
+// Owns signing in and out: the login page and form, logout (a POST with the CSRF token), and
+// /api/v1/session, which tells a script who is signed in and hands it the CSRF token.
+import { Router } from 'express';
+import { z } from 'zod';
+import { attemptLogin } from '../auth/login.js';
+import { endUserSession, startUserSession, takeFlash } from '../auth/session.js';
+import { readForm, renderForm, text } from '../auth/forms.js';
+import { safeLocalPath } from '../auth/safe-redirect.js';
+import { csrfTokenFor } from '../auth/csrf.js';
+import type { FieldErrors } from '../errors.js';
+
+export interface AuthRouterOptions {
+  secureCookies: boolean;
+  clock: () => Date;
+}
+
+const loginForm = z.object({ username: text(100), password: text(1000), returnTo: text(2000) });
+
+const FAILURE_STATUS = { invalid: 401, disabled: 403, locked: 429, limited: 429 } as const;
+
+export function authRouter({ secureCookies, clock }: AuthRouterOptions): Router {
+  const router = Router();
+
+  router.get('/login', (req, res) => {
+    const returnTo = safeLocalPath(req.query.returnTo, '');
+    if (req.user) return res.redirect(303, returnTo || '/');
+    renderForm(res, 'auth/login', { values: { returnTo }, notice: req.query.loggedOut === '1' ? 'login.loggedOut' : takeFlash(req) });
+  });
+
+  router.post('/login', async (req, res) => {
+    const form = readForm(loginForm, req.body);
+    const values = form.ok ? form.value : { username: '', password: '', returnTo: '' };
+    const missing: FieldErrors = form.ok ? {} : form.fields;
+    if (!values.username.trim()) missing.username ??= 'validation.required';
+    if (!values.password) missing.password ??= 'validation.required';
+    if (Object.keys(missing).length > 0) return renderForm(res, 'auth/login', { values, errors: missing });
+
+    const now = clock();
+    const result = await attemptLogin({ username: values.username, password: values.password, ip: req.ip ?? 'unknown', now });
+    if (!result.ok) {
+      const minutes = 'retryAfterMinutes' in result ? result.retryAfterMinutes : 0;
+      if (minutes) res.set('Retry-After', String(minutes * 60));
+      return renderForm(res, 'auth/login', {
+        values, status: FAILURE_STATUS[result.reason],
+        errors: { _form: `login.error.${result.reason}` }, messageParams: { ...res.locals.messageParams, minutes },
+      });
+    }
+    await startUserSession(req, result.user, now);
+    const target = result.user.mustChangePassword ? '/account/password' : safeLocalPath(values.returnTo, '/');
+    res.redirect(303, target);
+  });
+
+  router.post('/logout', async (req, res) => {
+    await endUserSession(req, res, secureCookies);
+    res.redirect(303, '/login?loggedOut=1');
+  });
+
+  router.get('/api/v1/session', (req, res) => {
+    const user = req.user;
+    res.set('Cache-Control', 'no-store');
+    res.json({ user: user && { username: user.username, displayName: user.displayName, role: user.role, departmentCode: user.departmentCode }, csrfToken: csrfTokenFor(req) });
+  });
+
+  return router;
+}
