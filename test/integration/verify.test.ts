@@ -1,0 +1,61 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import { PROJECT_ROOT } from '../../server/paths.js';
+import { testApp } from '../helpers/app.js';
+
+const golden = readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'draw', 'vector-1.record.json'), 'utf8');
+
+/** The golden record with its first selected entity swapped for its first alternate. */
+function tampered(): string {
+  const record = JSON.parse(golden);
+  const stratum = record.strata[0];
+  [stratum.selected[0], stratum.alternates[0]] = [stratum.alternates[0], stratum.selected[0]];
+  return JSON.stringify(record);
+}
+
+describe('draw verification pages', () => {
+  const app = testApp();
+
+  it('GET /verify shows the upload form and loads the browser verifier', async () => {
+    const res = await request(app).get('/verify').expect(200);
+    expect(res.text).to.include('enctype="multipart/form-data"');
+    expect(res.text).to.include('/build/draw-verify.js');
+  });
+
+  it('POST /verify (no JavaScript) recomputes the golden record and says it is verified', async () => {
+    const res = await request(app).post('/verify').attach('record', Buffer.from(golden), 'draw.json').expect(200);
+    expect(res.text).to.include('data-verdict="ok"');
+    expect(res.text).to.include(JSON.parse(golden).pool.digest);
+  });
+
+  it('POST /verify names the first difference of a tampered record', async () => {
+    const res = await request(app).post('/verify').attach('record', Buffer.from(tampered()), 'draw.json').expect(200);
+    expect(res.text).to.include('data-verdict="fail"');
+    expect(res.text).to.include('strata[0].selected[0]');
+  });
+
+  it('POST /verify with text that is not JSON reports it, and without a file answers 422', async () => {
+    const notJson = await request(app).post('/verify').attach('record', Buffer.from('not json'), 'draw.json').expect(200);
+    expect(notJson.text).to.include('RECORD_INVALID');
+    const none = await request(app).post('/verify').field('other', 'x').expect(422);
+    expect(none.text).to.include('请选择一个抽取记录文件');
+  });
+
+  it('POST /api/v1/draws/verify answers JSON for machines', async () => {
+    const ok = await request(app).post('/api/v1/draws/verify').attach('record', Buffer.from(golden), 'draw.json').expect(200);
+    expect(ok.body.result.ok).to.equal(true);
+    expect(ok.body.result.summary.selected).to.equal(12);
+    const bad = await request(app).post('/api/v1/draws/verify').attach('record', Buffer.from(tampered()), 'draw.json').expect(200);
+    expect(bad.body.result).to.include({ ok: false, code: 'MISMATCH' });
+    const empty = await request(app).post('/api/v1/draws/verify').type('json').send('{}').expect(422);
+    expect(empty.body.error.code).to.equal('validation_failed');
+  });
+
+  it('GET /draw-spec serves the specification a verifier is built from', async () => {
+    const res = await request(app).get('/draw-spec').expect(200);
+    expect(res.headers['content-type']).to.match(/text\/plain/);
+    expect(res.text).to.include('RFC 3797');
+  });
+});
