@@ -8,8 +8,8 @@ import { describeDifference, firstDifference } from './diff.js';
 import { DrawError } from './errors.js';
 import { nobleSha256, type EngineOptions, type Sha256Factory } from './hash.js';
 import { digestScan } from './pool-digest.js';
-import { orderOf, sortRecords } from './pool-order.js';
-import { scanPool } from './pool-scan.js';
+import { sortRecords } from './pool-order.js';
+import { entityAt, scanPool } from './pool-scan.js';
 import { buildRoster, validateAssignment } from './roster.js';
 import { checkTaskId, resolveSeed } from './seed.js';
 import { selectStrata } from './select.js';
@@ -43,9 +43,10 @@ function drawEntities(x: DrawInput, derivedKey: string, sha: Sha256Factory) {
   const window = x.exclusions?.repeatWindowDays ?? 0;
   const recentCutoff = window > 0 ? addDays(x.inspectionDate, -window) : null;
   const scan = scanPool(x.pool, compileStrata(x.strata), recentCutoff);
-  const sorted = sortRecords(scan.records, x.pool);
-  const digest = digestScan(scan, sorted, sha);
-  const order = orderOf(sorted, x.pool.length);
+  const sorted = sortRecords(scan.records, x.pool, (entry) => entityAt(scan.lines, entry));
+  // One pass in canonical order writes the pool text and reads each entity's input index.
+  const order = new Uint32Array(scan.size);
+  const digest = digestScan(scan, sorted, sha, order);
   const cls = classify(scan, order, x.strata.length);
   const selection = selectStrata(x.pool, order, x.strata, cls, derivedKey, sha);
   const sum = (f: 'excludedInactive' | 'excludedRecent' | 'drawable'): number => cls.counts.reduce((t, c) => t + c[f], 0);

@@ -4,8 +4,9 @@
 // the entity in its stratum and applies the exclusions (§6.1). Visiting five million objects
 // in canonical order instead costs ~50× more in cache misses, so later phases touch only the
 // compact arrays produced here. Values repeated across entities (status, industry, region…)
-// are validated, encoded and matched once, and each entity stores only their dictionary ids
-// (varints, ~8 bytes) plus its address key; pool-digest.ts expands them.
+// are validated, encoded and matched once and kept in one shared table as TAB + UTF-8 bytes,
+// ready to copy into the pool text; each entity stores only their ids (varints, ~8 bytes)
+// plus its address key; pool-digest.ts expands them.
 import { isIsoDate } from './dates.js';
 import { DrawError } from './errors.js';
 import { compareUtf8, utf8 } from './hash.js';
@@ -19,26 +20,39 @@ export const RECENT = 2;
 export const UNSTRATIFIED = 3;
 
 export interface PoolScan {
-  /** Code records [index, lo, mid, hi] in input order (see pool-order.ts). */
+  /** Number of entities. */
+  size: number;
+  /**
+   * Code records [entry, lo, mid, hi] in input order (see pool-order.ts), where `entry` is
+   * the offset in `lines` of the entity's entry. Sorting the records therefore yields the
+   * entries in canonical order directly, which pool-digest.ts reads with one memory access
+   * per entity rather than two dependent ones (index → offset → entry).
+   */
   records: Uint32Array;
   /**
-   * Per entity, in input order: six varint dictionary ids (status, riskClass, industry,
-   * region, rosters, lastInspectedOn), then the address key's length (varint) and bytes.
+   * Per entity, in input order: its input index (4 bytes, least significant first), six
+   * varint value ids (status, riskClass, industry, region, rosters, lastInspectedOn), then
+   * the address key's length (varint) and bytes.
    */
   lines: Uint8Array;
-  /** Entity i's entry is lines[lineStart[i] … lineStart[i+1]). */
-  lineStart: Uint32Array;
-  /** Encoded values by id, one dictionary per field, in line order. */
-  dictionaries: Uint8Array[][];
-  /** By input index: the entity's stratum, when classified. */
-  stratumOf: Uint16Array | null;
-  /** By input index: DRAWABLE, INACTIVE, RECENT or UNSTRATIFIED, when classified. */
-  state: Uint8Array | null;
+  /**
+   * The distinct values of all six fields, each stored as TAB followed by its UTF-8 bytes:
+   * value id v is the valueLength[v] bytes at values[valueStart[v]]. Each starts at a
+   * multiple of 4 and is zero-padded to one (values.length is a multiple of 4).
+   */
+  values: Uint8Array;
+  valueStart: Uint32Array;
+  valueLength: Uint32Array;
+  /**
+   * By input index, when classified: stratum · 4 + state (DRAWABLE … UNSTRATIFIED); one
+   * array so that classify() reads one value per entity (at most 1000 strata fit 16 bits).
+   */
+  placement: Uint16Array | null;
 }
 
 interface Entry {
+  /** Id in the shared value table. */
   id: number;
-  bytes: Uint8Array;
   /** Strata this value is compatible with (null when not classifying). */
   mask: Uint32Array | null;
   /** Status: drawable; date: later than the recent cutoff. */
@@ -50,20 +64,61 @@ const RISK = new Set(['A', 'B', 'C', 'D']);
 
 const text = (max: number) => (v: string): string | null =>
   v.length > max ? `longer than ${max} characters` : CONTROL.test(v) ? 'contains a control character' : null;
+const text64 = text(64);
 
 type Field = 'status' | 'riskClass' | 'industry' | 'region' | 'specialRosters' | 'lastInspectedOn';
 const CHECKS: Record<Exclude<Field, 'specialRosters'>, (v: string) => string | null> = {
-  status: text(64),
+  status: text64,
   riskClass: (v) => (RISK.has(v) ? null : 'must be one of A, B, C, D'),
-  industry: text(64),
-  region: text(64),
+  industry: text64,
+  region: text64,
   lastInspectedOn: (v) => (isIsoDate(v) ? null : 'must be a date written YYYY-MM-DD'),
 };
+
+const TAB = 9;
+
+/**
+ * Distinct values of all fields, each as TAB + UTF-8 bytes starting at a multiple of 4 and
+ * zero-padded to one, so that pool-digest.ts can copy them four bytes at a time.
+ */
+class ValueTable {
+  bytes = new Uint8Array(4096);
+  /** Value v starts at bytes[start[v]] (a multiple of 4) and is length[v] bytes long. */
+  start = new Uint32Array(256);
+  length = new Uint32Array(256);
+  count = 0;
+  private end = 0;
+
+  add(value: string): number {
+    const encoded = utf8(value);
+    const at = this.end;
+    const size = 1 + encoded.length;
+    const padded = (size + 3) & ~3;
+    if (at + padded > this.bytes.length) {
+      const next = new Uint8Array(Math.max(2 * this.bytes.length, at + padded));
+      next.set(this.bytes.subarray(0, at));
+      this.bytes = next;
+    }
+    if (this.count === this.start.length) {
+      const start = new Uint32Array(2 * this.count);
+      start.set(this.start);
+      this.start = start;
+      const length = new Uint32Array(2 * this.count);
+      length.set(this.length);
+      this.length = length;
+    }
+    this.bytes[at] = TAB;
+    this.bytes.set(encoded, at + 1);
+    this.start[this.count] = at;
+    this.length[this.count] = size;
+    this.end = at + padded;
+    return this.count++;
+  }
+}
 
 /** Validated, encoded and (optionally) matched values of one field, shared by all entities. */
 class FieldTable {
   private readonly memo = new Map<string, Entry>();
-  readonly values: Uint8Array[] = [];
   // Pools exported from a database are often grouped by region or industry: remembering the
   // last value (or the same roster array object) skips most lookups there, and costs one
   // comparison otherwise.
@@ -71,6 +126,7 @@ class FieldTable {
   private lastEntry: Entry | null = null;
   constructor(
     private readonly field: Field,
+    private readonly table: ValueTable,
     private readonly describe: (value: string) => { mask: Uint32Array | null; flag: boolean },
   ) {}
 
@@ -100,8 +156,7 @@ class FieldTable {
         const problem = CHECKS[this.field](key);
         if (problem) throw new DrawError(this.field === 'lastInspectedOn' ? 'INVALID_DATE' : 'INVALID_INPUT', problem, `pool[${index}].${this.field}`);
       }
-      entry = { id: this.values.length, bytes: utf8(key), ...this.describe(key) };
-      this.values.push(entry.bytes);
+      entry = { id: this.table.add(key), ...this.describe(key) };
       this.memo.set(key, entry);
     }
     return entry;
@@ -113,7 +168,7 @@ function rosterKey(raw: unknown, index: number): string {
   const path = `pool[${index}].specialRosters`;
   if (!Array.isArray(raw) || raw.length > 64) throw new DrawError('INVALID_INPUT', 'must be an array of at most 64 roster names', path);
   for (const name of raw) {
-    if (typeof name !== 'string' || name === '' || name.includes(',') || text(64)(name)) {
+    if (typeof name !== 'string' || name === '' || name.includes(',') || text64(name)) {
       throw new DrawError('INVALID_INPUT', `roster names are 1 to 64 characters without commas or control characters, got ${JSON.stringify(name)}`, path);
     }
   }
@@ -148,6 +203,10 @@ class LineStore {
   }
   /** Unsigned LEB128: 7 bits a byte, low bits first, high bit set on all but the last. */
   varint(value: number): void {
+    if (value < 0x80) {
+      this.bytes[this.length++] = value;
+      return;
+    }
     let v = value;
     while (v >= 0x80) {
       this.bytes[this.length++] = (v & 0x7f) | 0x80;
@@ -165,26 +224,26 @@ export function scanPool(pool: EntityInput[], matcher: StrataMatcher | null, rec
   const n = pool.length;
   const none = (): { mask: null; flag: boolean } => ({ mask: null, flag: false });
   const scalar = (attr: 'riskClass' | 'industry' | 'region') => (v: string) => ({ mask: matcher ? matcher.scalarMask(attr, v) : null, flag: false });
+  const table = new ValueTable();
   const fields = {
-    status: new FieldTable('status', (v) => ({ mask: null, flag: v === DRAWABLE_STATUS })),
-    risk: new FieldTable('riskClass', scalar('riskClass')),
-    industry: new FieldTable('industry', scalar('industry')),
-    region: new FieldTable('region', scalar('region')),
-    rosters: new FieldTable('specialRosters', (v) => ({ mask: matcher ? matcher.rosterMask(v === '' ? [] : v.split(',')) : null, flag: false })),
-    date: new FieldTable('lastInspectedOn', recentCutoff === null ? none : (v) => ({ mask: null, flag: v !== '' && v > recentCutoff })),
+    status: new FieldTable('status', table, (v) => ({ mask: null, flag: v === DRAWABLE_STATUS })),
+    risk: new FieldTable('riskClass', table, scalar('riskClass')),
+    industry: new FieldTable('industry', table, scalar('industry')),
+    region: new FieldTable('region', table, scalar('region')),
+    rosters: new FieldTable('specialRosters', table, (v) => ({ mask: matcher ? matcher.rosterMask(v === '' ? [] : v.split(',')) : null, flag: false })),
+    date: new FieldTable('lastInspectedOn', table, recentCutoff === null ? none : (v) => ({ mask: null, flag: v !== '' && v > recentCutoff })),
   };
   const records = new Uint32Array(STRIDE * n);
-  // Most entries are 8 bytes (six one-byte ids, no address key); grows if needed.
-  const store = new LineStore(Math.max(4096, n * 10));
-  const lineStart = new Uint32Array(n + 1);
-  const stratumOf = matcher ? new Uint16Array(n) : null;
-  const state = matcher ? new Uint8Array(n) : null;
+  // Most entries are 11 bytes (index, six one-byte ids, no address key); grows if needed.
+  const store = new LineStore(Math.max(4096, n * 12));
+  const placement = matcher ? new Uint16Array(n) : null;
   const words = matcher ? matcher.words : 0;
   const acc = new Uint32Array(Math.max(words, 1));
   for (let i = 0; i < n; i += 1) {
     const e = pool[i];
     if (typeof e !== 'object' || e === null) throw new DrawError('INVALID_INPUT', 'an entity is an object', `pool[${i}]`);
-    packCode(e.creditCode, i, records);
+    if (store.length > 0xffffffff - 1024) throw new DrawError('INVALID_INPUT', 'pool too large for one draw (over 4 GiB of scan data)', 'pool');
+    packCode(e.creditCode, i, records, store.length);
     const status = fields.status.entry(e.status, i);
     const risk = fields.risk.entry(e.riskClass, i);
     const industry = fields.industry.entry(e.industry, i);
@@ -196,7 +255,13 @@ export function scanPool(pool: EntityInput[], matcher: StrataMatcher | null, rec
       const problem = addressProblem(address);
       if (problem) throw new DrawError('INVALID_INPUT', problem, `pool[${i}].addressKey`);
     }
-    store.reserve(6 * 5 + 2 + address.length);
+    store.reserve(4 + 6 * 5 + 2 + address.length);
+    const b = store.bytes;
+    b[store.length] = i & 0xff;
+    b[store.length + 1] = (i >>> 8) & 0xff;
+    b[store.length + 2] = (i >>> 16) & 0xff;
+    b[store.length + 3] = i >>> 24;
+    store.length += 4;
     store.varint(status.id);
     store.varint(risk.id);
     store.varint(industry.id);
@@ -204,20 +269,20 @@ export function scanPool(pool: EntityInput[], matcher: StrataMatcher | null, rec
     store.varint(rosters.id);
     store.varint(date.id);
     store.varint(address.length);
-    const b = store.bytes;
     for (let k = 0; k < address.length; k += 1) b[store.length++] = address.charCodeAt(k);
-    if (store.length > 0xffffffff) throw new DrawError('INVALID_INPUT', 'pool too large for one draw (over 4 GiB of scan data)', 'pool');
-    lineStart[i + 1] = store.length;
-    if (matcher && stratumOf && state) {
+    if (matcher && placement) {
       for (let w = 0; w < words; w += 1) acc[w] = risk.mask![w]! & industry.mask![w]! & region.mask![w]! & rosters.mask![w]!;
       const s = matcher.first(acc);
-      if (s < 0) state[i] = UNSTRATIFIED;
-      else {
-        stratumOf[i] = s;
-        state[i] = !status.flag ? INACTIVE : date.flag ? RECENT : DRAWABLE;
-      }
+      placement[i] = s < 0 ? UNSTRATIFIED : 4 * s + (!status.flag ? INACTIVE : date.flag ? RECENT : DRAWABLE);
     }
   }
-  const dictionaries = [fields.status, fields.risk, fields.industry, fields.region, fields.rosters, fields.date].map((f) => f.values);
-  return { records, lines: store.bytes.subarray(0, store.length), lineStart, dictionaries, stratumOf, state };
+  return {
+    size: n, records, lines: store.bytes.subarray(0, store.length),
+    values: table.bytes, valueStart: table.start.subarray(0, table.count), valueLength: table.length.subarray(0, table.count), placement,
+  };
+}
+
+/** Input index of the entity whose entry starts at lines[entry]. */
+export function entityAt(lines: Uint8Array, entry: number): number {
+  return (lines[entry]! | (lines[entry + 1]! << 8) | (lines[entry + 2]! << 16) | (lines[entry + 3]! << 24)) >>> 0;
 }

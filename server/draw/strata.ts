@@ -4,7 +4,7 @@
 // and the grouping of drawable entities by stratum in canonical order. An entity belongs to
 // the first stratum, in declared order, whose condition it meets.
 import { DrawError } from './errors.js';
-import { DRAWABLE, INACTIVE, RECENT, type PoolScan } from './pool-scan.js';
+import { DRAWABLE, INACTIVE, RECENT, UNSTRATIFIED, type PoolScan } from './pool-scan.js';
 import { validateQuota } from './quota.js';
 import type { StratumCondition, StratumInput } from './types.js';
 
@@ -108,27 +108,27 @@ export function compileStrata(strata: StratumInput[]): StrataMatcher {
 
 /** Counts per stratum and the drawable members of each, in canonical order. */
 export function classify(scan: PoolScan, order: Uint32Array, strataCount: number): Classification {
-  const { stratumOf, state } = scan;
-  if (!stratumOf || !state) throw new Error('classify() needs a scan made with a strata matcher');
-  const counts: StratumCounts[] = Array.from({ length: strataCount }, () => ({ matched: 0, excludedInactive: 0, excludedRecent: 0, drawable: 0 }));
-  let unstratified = 0;
-  // Counting does not depend on order: go through the arrays sequentially.
-  for (let i = 0; i < state.length; i += 1) {
-    const st = state[i]!;
-    if (st > RECENT) { unstratified += 1; continue; }
-    const c = counts[stratumOf[i]!]!;
-    c.matched += 1;
-    if (st === DRAWABLE) c.drawable += 1;
-    else if (st === INACTIVE) c.excludedInactive += 1;
-    else c.excludedRecent += 1;
-  }
+  const { placement } = scan;
+  if (!placement) throw new Error('classify() needs a scan made with a strata matcher');
+  // Counting does not depend on order: go through the array sequentially. byPlacement[4s + state].
+  const byPlacement = new Float64Array(4 * strataCount + 4);
+  for (let i = 0; i < placement.length; i += 1) byPlacement[placement[i]!]! += 1;
+  const unstratified = byPlacement[UNSTRATIFIED]!; // placement of every unstratified entity
+  const counts: StratumCounts[] = Array.from({ length: strataCount }, (_, s) => {
+    const drawable = byPlacement[4 * s + DRAWABLE]!;
+    const excludedInactive = byPlacement[4 * s + INACTIVE]!;
+    const excludedRecent = byPlacement[4 * s + RECENT]!;
+    return { matched: drawable + excludedInactive + excludedRecent, excludedInactive, excludedRecent, drawable };
+  });
   const offsets = new Uint32Array(strataCount + 1);
   for (let s = 0; s < strataCount; s += 1) offsets[s + 1] = offsets[s]! + counts[s]!.drawable;
   const members = new Uint32Array(offsets[strataCount]!);
-  const fill = offsets.slice(0, strataCount);
+  // fill[4s + DRAWABLE] is the next free slot of stratum s; other states are never written.
+  const fill = new Uint32Array(4 * strataCount);
+  for (let s = 0; s < strataCount; s += 1) fill[4 * s + DRAWABLE] = offsets[s]!;
   for (let p = 0; p < order.length; p += 1) {
-    const i = order[p]!;
-    if (state[i] === DRAWABLE) members[fill[stratumOf[i]!]!++] = p;
+    const x = placement[order[p]!]!;
+    if ((x & 3) === DRAWABLE) members[fill[x]!++] = p;
   }
   return { counts, members, offsets, unstratified };
 }

@@ -1,10 +1,11 @@
-// Random streams: the generator is exactly the xor4096 algorithm written in DRAW-SPEC.md §4.1
-// (checked against a from-the-spec reimplementation), seeds are guarded against seedrandom's
-// silent fallbacks, and below(n) is uniform.
+// Random streams: the generator is exactly seedrandom's xor4096 (the engine's in-module
+// transcription is compared with the seedrandom package output for output) and exactly the
+// algorithm written in DRAW-SPEC.md §4.1 (checked against a from-the-spec reimplementation),
+// seeds are guarded against seedrandom's silent fallbacks, and below(n) is uniform.
 import { expect } from 'chai';
 import seedrandom from 'seedrandom';
 import { DrawError, nobleSha256, openStream, streamSeed } from '../../../server/draw/index.js';
-import { partialShuffle } from '../../../server/draw/stream.js';
+import { partialShuffle, Xor4096 } from '../../../server/draw/stream.js';
 import { chiSquareSurvival, pearson } from './helpers/stats.js';
 
 /** xor4096 exactly as DRAW-SPEC.md §4.1 states it, on unsigned 32-bit words. */
@@ -45,6 +46,42 @@ function specXor4096(seed: string): () => number {
 }
 
 describe('random streams (xor4096 + rejection sampling)', () => {
+  it('Xor4096, for 3000 seeds (stream seeds, and odd strings: empty, long, non-ASCII, NUL), emits exactly seedrandom.xor4096\'s int32() sequence', () => {
+    const seeds: string[] = [];
+    for (let k = 0; k < 2000; k += 1) seeds.push(streamSeed('7'.repeat(64), `inspectors/${k}`, nobleSha256));
+    const pick = new Xor4096('seed-strings');
+    for (let k = 0; k < 1000; k += 1) {
+      // Lengths 0–299 (so seeds longer than 128 characters too), code units 1–0xFFFF.
+      const length = (pick.int32() >>> 0) % 300;
+      let text = '';
+      for (let c = 0; c < length; c += 1) text += String.fromCharCode(1 + ((pick.int32() >>> 0) % 0xffff));
+      seeds.push(text);
+    }
+    seeds.push('', '\0', '\0'.repeat(127), '\0'.repeat(128), '\0'.repeat(300), 'x'.repeat(127), 'x'.repeat(128), '𠀋é');
+    for (const seed of seeds) {
+      const reference = seedrandom.xor4096(seed);
+      const ours = new Xor4096(seed);
+      for (let n = 0; n < 700; n += 1) {
+        const expected = reference.int32();
+        const actual = ours.int32();
+        if (actual !== expected) expect(actual, `${JSON.stringify(seed)} output #${n}`).to.equal(expected);
+      }
+    }
+  });
+
+  it('openStream, for 500 stream seeds, emits seedrandom.xor4096(seed).int32() >>> 0 (the reference implementation) for 2000 outputs', () => {
+    for (let k = 0; k < 500; k += 1) {
+      const seed = streamSeed('0'.repeat(64), `entities/r${k}`, nobleSha256);
+      const reference = seedrandom.xor4096(seed);
+      const stream = openStream(seed);
+      for (let n = 0; n < 2000; n += 1) {
+        const expected = reference.int32() >>> 0;
+        const actual = stream.nextUint32();
+        if (actual !== expected) expect(actual, `${seed} #${n}`).to.equal(expected);
+      }
+    }
+  });
+
   it('openStream, for 50 stream seeds, emits the sequence of the algorithm written in DRAW-SPEC.md §4.1', () => {
     for (let k = 0; k < 50; k += 1) {
       const seed = streamSeed('0'.repeat(64), `entities/s${k}`, nobleSha256);
