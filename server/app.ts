@@ -3,6 +3,8 @@
 // Order matters: probes and static files first (no session), then language, session and the
 // signed-in user, the access table (server/access/rules.ts), body parsing, CSRF, the routers.
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Store } from 'express-session';
@@ -27,6 +29,7 @@ import { adminUsersRouter } from './routes/admin-users.js';
 import { publicRostersRouter } from './routes/public-rosters.js';
 import { adminRostersRouter } from './routes/admin-rosters.js';
 import { verifyRouter } from './routes/verify.js';
+import { adminImportsRouter } from './routes/admin-imports.js';
 import { actorOf } from './auth/actor.js';
 
 /** Form and JSON bodies are small; uploads (multipart) are streamed by their own routes. */
@@ -48,11 +51,14 @@ export interface AppDependencies {
   accessTable?: AccessTable;
   /** Time zone of dates shown on pages (config TIME_ZONE). */
   timeZone?: string;
+  /** Where uploads and import error reports are kept (config DATA_DIR). */
+  dataDir?: string;
 }
 
 export function createApp({
   config, logger, isReady = () => isDatabaseReady(), sessionSecret = randomBytes(32).toString('hex'),
   sessionStore, clock = () => new Date(), accessTable = ACCESS_TABLE, timeZone = 'Asia/Shanghai',
+  dataDir = join(tmpdir(), 'shuangsuiji-data'),
 }: AppDependencies): Express {
   // Secure cookies need HTTPS end to end as Express sees it: in production, or behind a TLS proxy.
   const secureCookies = config.isProduction || config.TRUST_PROXY;
@@ -100,6 +106,7 @@ export function createApp({
   app.use('/', publicRostersRouter({ timeZone, now: clock }));
   app.use('/', adminRostersRouter({ timeZone, now: clock, actorOf }));
   app.use('/', verifyRouter());
+  app.use('/', adminImportsRouter({ dataDir }));
 
   app.use(notFoundHandler);
   app.use(errorHandler({ showDetails: config.NODE_ENV === 'development' }));

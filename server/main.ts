@@ -56,7 +56,7 @@ async function start(config: Config, logger: Logger, shutdown: Shutdown): Promis
   }
 
   const sessionSecret = await sessionSecretFor(config, logger);
-  const app = createApp({ config, logger, sessionSecret, timeZone: config.TIME_ZONE });
+  const app = createApp({ config, logger, sessionSecret, timeZone: config.TIME_ZONE, dataDir: config.dataDir });
   const server = await listen(app, config);
   shutdown.register('http server', () => closeServer(server));
   const scheduler = startScheduler(scheduledJobs({ timeZone: config.TIME_ZONE }), { timeZone: config.TIME_ZONE, logger });

@@ -16,6 +16,7 @@ export const NAV_DESTINATIONS: readonly NavLink[] = [
   { href: '/verify', label: 'nav.verify' },
   { href: '/admin/entities', label: 'nav.entities' },
   { href: '/admin/inspectors', label: 'nav.inspectorRoster' },
+  { href: '/admin/imports', label: 'nav.imports' },
   { href: '/admin/users', label: 'nav.users' },
 ];
 

@@ -74,6 +74,15 @@ export const ACCESS_TABLE: AccessTable = {
     'GET /api/v1/admin/entities/:code': STAFF,
     'GET /api/v1/admin/inspectors': STAFF,
     'GET /api/v1/admin/inspectors/:id': STAFF,
+    // server/routes/admin-imports.ts — only admins change the rosters
+    'GET /admin/imports': ADMIN,
+    'POST /admin/imports': ADMIN,
+    'GET /admin/imports/:id': ADMIN,
+    'GET /admin/imports/:id/errors.csv': ADMIN,
+    'POST /api/v1/imports/:kind': ADMIN,
+    'GET /api/v1/imports': ADMIN,
+    'GET /api/v1/imports/:id': ADMIN,
+    'GET /api/v1/imports/:id/errors.csv': ADMIN,
   },
   // server/routes/account.ts
   '/account': {

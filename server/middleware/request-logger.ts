@@ -19,9 +19,14 @@ export function requestLogger(logger: Logger) {
     customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     // One compact line per request: method, path, status, time — not every header.
     serializers: {
-      req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+      req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: withoutSecrets(req.url) }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
   });
+}
+
+/** Upload forms carry their CSRF token in the query string; it must not reach the logs. */
+export function withoutSecrets(url: string): string {
+  return url.replace(/([?&]_csrf=)[^&]*/g, '$1[redacted]');
 }

@@ -59,3 +59,11 @@ describe('loadConfig', () => {
     for (const [key, entry] of Object.entries(CONFIG_DOCS)) expect(entry.doc, key).to.have.length.greaterThan(5);
   });
 });
+
+describe('request log URLs', () => {
+  it('redact a CSRF token carried in the query string', async () => {
+    const { withoutSecrets } = await import('../../server/middleware/request-logger.js');
+    expect(withoutSecrets('/admin/imports?_csrf=abc123&x=1')).to.equal('/admin/imports?_csrf=[redacted]&x=1');
+    expect(withoutSecrets('/items?department=A')).to.equal('/items?department=A');
+  });
+});

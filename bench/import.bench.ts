@@ -1,0 +1,116 @@
+// Benchmark of the bulk import engine: a generated entity roster (1,000,000 rows by default;
+// IMPORT_BENCH_ROWS overrides) as a GB18030 CSV, imported into a throwaway database through
+// startImport — rows/s and peak RSS (must stay under 1 GB) — and, in the same run, the same
+// documents copied with the raw driver's insertMany in batches of the same size into a
+// collection with the same indexes. The ratio engine/raw is the engine's overhead on this
+// server (absolute FerretDB timings say little about MongoDB).
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mongoose from 'mongoose';
+import { loadConfig } from '../server/config.js';
+import { connectDatabase, disconnectDatabase } from '../server/db/connect.js';
+import { startThrowawayServer } from '../server/db/embedded.js';
+import { entityBatches } from '../server/demo/generate-world.js';
+import { progressLine, startImport } from '../server/import/index.js';
+import { ENTITY_HEADER, entityRow, writeCsvFile } from '../server/import/sample-files.js';
+import { MarketEntity } from '../models/index.js';
+
+const ROWS = Number(process.env.IMPORT_BENCH_ROWS ?? 1_000_000);
+const BATCH = 1000;
+const RSS_LIMIT_MB = 1024;
+const mb = (bytes: number) => Math.round(bytes / 1048576);
+const log = (message: string) => process.stdout.write(`${message}\n`);
+
+/** Samples RSS every 100 ms: maxRSS is the kernel's peak, this one we can reset between phases. */
+function rssSampler(): { peak(): number; stop(): void } {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+  return { peak: () => peak, stop: () => clearInterval(timer) };
+}
+
+async function generateFile(dir: string): Promise<string> {
+  const file = join(dir, `entities-${ROWS}.csv`);
+  const started = Date.now();
+  function* rows() {
+    for (const batch of entityBatches({ seed: 'import-bench', entities: ROWS, asOf: '2026-11-27' }, BATCH)) {
+      for (const entity of batch) yield entityRow(entity);
+    }
+  }
+  await writeCsvFile(file, ENTITY_HEADER, rows(), { encoding: 'gb18030' });
+  log(`generated ${ROWS.toLocaleString('en-US')} rows, ${mb((await stat(file)).size)} MB GB18030, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return file;
+}
+
+async function engineImport(file: string, dataDir: string): Promise<{ seconds: number; peakRss: number; maxRss: number }> {
+  const sampler = rssSampler();
+  const started = Date.now();
+  let lastPrint = 0;
+  const handle = await startImport({
+    kind: 'entities', source: { path: file }, dataDir, batchSize: BATCH, user: { username: 'bench', via: 'cli' },
+    onProgress: (progress) => {
+      if (Date.now() - lastPrint < 15_000) return;
+      lastPrint = Date.now();
+      log(`  engine: ${progressLine(progress)} · rss ${mb(process.memoryUsage().rss)} MB`);
+    },
+  });
+  const summary = await handle.done;
+  const seconds = (Date.now() - started) / 1000;
+  sampler.stop();
+  if (summary.status !== 'completed' || summary.counts.inserted !== ROWS) {
+    throw new Error(`engine import did not insert every row: ${JSON.stringify(summary)}`);
+  }
+  return { seconds, peakRss: sampler.peak(), maxRss: process.resourceUsage().maxRSS * 1024 };
+}
+
+/** The engine's documents, read back once, inserted again with the bare driver (only insertMany timed). */
+async function rawInsert(): Promise<number> {
+  const source = MarketEntity.collection;
+  const target = mongoose.connection.db!.collection('bench_raw_entities');
+  for (const [fields, options] of MarketEntity.schema.indexes()) await target.createIndex(fields as never, options as never);
+  let insertMs = 0;
+  let batch: mongoose.mongo.Document[] = [];
+  const flush = async () => {
+    const started = performance.now();
+    await target.insertMany(batch, { ordered: false });
+    insertMs += performance.now() - started;
+    batch = [];
+  };
+  for await (const doc of source.find({}, { batchSize: BATCH })) {
+    batch.push(doc);
+    if (batch.length === BATCH) await flush();
+  }
+  if (batch.length > 0) await flush();
+  return insertMs / 1000;
+}
+
+async function main(): Promise<number> {
+  const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
+  const dir = await mkdtemp(join(tmpdir(), 'shuangsuiji-import-bench-'));
+  const server = await startThrowawayServer({ cacheDir: config.CACHE_DIR, mongodBin: config.MONGOD_BIN, ferretdbBin: config.FERRETDB_BIN });
+  try {
+    const file = await generateFile(dir);
+    await connectDatabase(server.uri);
+    log(`database: embedded ${server.kind}`);
+    const engine = await engineImport(file, dir);
+    log(`engine: ${ROWS.toLocaleString('en-US')} rows in ${engine.seconds.toFixed(1)} s = ${Math.round(ROWS / engine.seconds)} rows/s; peak RSS ${mb(engine.peakRss)} MB sampled, ${mb(engine.maxRss)} MB maxRSS`);
+    const raw = await rawInsert();
+    log(`raw driver insertMany (same documents, batches of ${BATCH}): ${raw.toFixed(1)} s = ${Math.round(ROWS / raw)} rows/s`);
+    log(`ratio engine/raw: ${(engine.seconds / raw).toFixed(2)}`);
+    const withinLimit = mb(engine.maxRss) < RSS_LIMIT_MB;
+    log(`peak RSS ${mb(engine.maxRss)} MB ${withinLimit ? '<' : '>='} ${RSS_LIMIT_MB} MB: ${withinLimit ? 'ok' : 'OVER THE LIMIT'}`);
+    return withinLimit ? 0 : 1;
+  } finally {
+    await disconnectDatabase();
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`import bench failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

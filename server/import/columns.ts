@@ -1,0 +1,106 @@
+// Owns the column mapping: which header of the file feeds which field. Headers are matched
+// after normalisation (full-width/half-width, spaces, required-markers "*", brackets, case and
+// "_"/"-"), against a Chinese label, its usual synonyms and the English field name, and a
+// trailing hint such as "成立日期（YYYY-MM-DD）" is tolerated. Unknown headers are reported,
+// never fatal; a missing required column is fatal and named.
+import type { CellParser } from './cells.js';
+import { ImportFileError } from './types.js';
+
+export interface ColumnSpec {
+  /** Key under which the parsed value is handed to the kind's builder (usually the model path). */
+  field: string;
+  /** The canonical Chinese header, used in messages. */
+  label: string;
+  /** Other accepted headers: Chinese synonyms and English names. */
+  aliases: readonly string[];
+  parse: CellParser;
+  /** A row must have a value whenever the file has this column. */
+  required?: boolean;
+}
+
+export interface ColumnRules {
+  columns: readonly ColumnSpec[];
+  /** Fields whose column the file must have; an inner array means "at least one of these". */
+  requiredColumns: readonly (string | readonly string[])[];
+  /** Columns that become required once another one is present. */
+  requiredWith?: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface ColumnMapping {
+  /** Per column index of the file: the spec it feeds, if any. */
+  byIndex: (ColumnSpec | undefined)[];
+  /** The header text as written, per column index. */
+  headers: string[];
+  /** Fields that have a column in this file. */
+  present: Set<string>;
+  mapped: { header: string; field: string }[];
+  /** Headers that feed nothing (unknown or repeated), reported once per file. */
+  unknown: string[];
+}
+
+/** Normal form of a header for matching. */
+export function headerKey(text: string): string {
+  return text
+    .normalize('NFKC')
+    .replace(/[\s\uFEFF*:：()[\]【】]/g, '')
+    .replace(/[_-]/g, '')
+    .toLowerCase();
+}
+
+const TRAILING_HINT = /[(（[【][^)）\]】]*[)）\]】]\s*$/;
+
+export function mapColumns(rules: ColumnRules, header: string[]): ColumnMapping {
+  const lookup = new Map<string, ColumnSpec>();
+  for (const spec of rules.columns) {
+    for (const name of [spec.label, spec.field, ...spec.aliases]) lookup.set(headerKey(name), spec);
+  }
+  const mapping: ColumnMapping = { byIndex: [], headers: [], present: new Set(), mapped: [], unknown: [] };
+  const firstHeaderOf = new Map<string, string>();
+  header.forEach((raw, index) => {
+    const text = raw.replace(/^\uFEFF/, '').trim();
+    mapping.headers[index] = text;
+    if (text === '') return; // trailing empty columns of spreadsheet exports
+    const spec = lookup.get(headerKey(text)) ?? lookup.get(headerKey(text.replace(TRAILING_HINT, '')));
+    if (!spec) {
+      mapping.unknown.push(text);
+    } else if (mapping.present.has(spec.field)) {
+      mapping.unknown.push(`${text}（与「${firstHeaderOf.get(spec.field)}」重复，已忽略）`);
+    } else {
+      mapping.byIndex[index] = spec;
+      mapping.present.add(spec.field);
+      firstHeaderOf.set(spec.field, text);
+      mapping.mapped.push({ header: text, field: spec.field });
+    }
+  });
+  assertRequiredColumns(rules, mapping.present);
+  return mapping;
+}
+
+function assertRequiredColumns(rules: ColumnRules, present: Set<string>): void {
+  const specOf = (field: string) => rules.columns.find((spec) => spec.field === field);
+  const describe = (field: string) => {
+    const spec = specOf(field);
+    if (!spec) return field;
+    const others = spec.aliases.filter((alias) => /[^\x00-\x7f]/.test(alias)).slice(0, 3);
+    return others.length > 0 ? `${spec.label}（或：${others.join('、')}）` : spec.label;
+  };
+  const missing: string[] = [];
+  const missingFields: string[] = [];
+  for (const requirement of rules.requiredColumns) {
+    const options = typeof requirement === 'string' ? [requirement] : requirement;
+    if (options.some((field) => present.has(field))) continue;
+    missing.push(options.map(describe).join(' 或 '));
+    missingFields.push(options.join('|'));
+  }
+  for (const [trigger, needed] of Object.entries(rules.requiredWith ?? {})) {
+    if (!present.has(trigger)) continue;
+    for (const field of needed) {
+      if (present.has(field)) continue;
+      missing.push(`${describe(field)}（有「${specOf(trigger)?.label ?? trigger}」列时必需）`);
+      missingFields.push(field);
+    }
+  }
+  if (missing.length > 0) {
+    throw new ImportFileError('missing_columns', `缺少必需的列：${missing.join('；')}`, { missingColumns: missingFields });
+  }
+}

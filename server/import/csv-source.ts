@@ -1,0 +1,103 @@
+// Owns reading a CSV file as a stream of rows: bytes (counted, for progress) → decoder
+// (encoding.ts) → csv-parse. Nothing but the parser's small buffers is held in memory, so a
+// file of any length streams; backpressure pauses the file while the engine writes a batch.
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { pipeline, Transform, type TransformCallback } from 'node:stream';
+import { parse, type Info } from 'csv-parse';
+import iconv from 'iconv-lite';
+import { createDecoder, detectEncoding, type Encoding } from './encoding.js';
+import { ImportFileError, type SourceRow } from './types.js';
+import type { OpenedSource } from './source.js';
+
+const HEAD_BYTES = 64 * 1024;
+const READ_CHUNK = 64 * 1024;
+
+export interface CsvOptions {
+  encoding: Encoding | 'auto';
+  /** One character; detected from the header line when absent (comma, tab or semicolon). */
+  delimiter?: string | undefined;
+}
+
+export async function openCsv(path: string, size: number, options: CsvOptions): Promise<OpenedSource> {
+  const head = await readHead(path);
+  const encoding = options.encoding === 'auto' ? detectEncoding(head) : options.encoding;
+  const delimiter = options.delimiter ?? sniffDelimiter(head, encoding);
+  let bytes = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
+      bytes += chunk.length;
+      done(null, chunk);
+    },
+  });
+  const parser = parse({
+    delimiter,
+    info: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+  });
+  const file = createReadStream(path, { highWaterMark: READ_CHUNK });
+  // pipeline destroys every stage with the first error, so the parser's iterator throws it.
+  pipeline(file, counter, createDecoder(encoding), parser, () => {});
+  const rows = records(parser[Symbol.asyncIterator]() as AsyncIterator<{ record: string[]; info: Info }>);
+  const first = await rows.next();
+  if (first.done) throw new ImportFileError('empty_file', '文件中没有表头行（文件为空）');
+  return {
+    format: 'csv',
+    encoding,
+    size,
+    header: first.value.cells.map((cell) => String(cell ?? '')),
+    rows,
+    bytesRead: () => bytes,
+    close: async () => {
+      parser.destroy();
+      file.destroy();
+    },
+  };
+}
+
+/** Rows with at least one non-blank cell (Excel writes ",,,," for rows it considers used). */
+async function* records(iterator: AsyncIterator<{ record: string[]; info: Info }>): AsyncGenerator<SourceRow> {
+  for (;;) {
+    let next: IteratorResult<{ record: string[]; info: Info }>;
+    try {
+      next = await iterator.next();
+    } catch (error) {
+      throw asFileError(error);
+    }
+    if (next.done) return;
+    const { record, info } = next.value;
+    if (record.every((cell) => cell.trim() === '')) continue;
+    yield { row: info.lines, cells: record };
+  }
+}
+
+function asFileError(error: unknown): unknown {
+  if (error instanceof ImportFileError) return error;
+  const csv = error as { code?: string; message?: string; lines?: number };
+  if (typeof csv.code === 'string' && csv.code.startsWith('CSV_')) {
+    return new ImportFileError('csv_syntax', `CSV 格式错误（第 ${csv.lines ?? '?'} 行附近）：${csv.message ?? csv.code}`);
+  }
+  return error;
+}
+
+async function readHead(path: string): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The delimiter that occurs most in the header line: Excel's "Unicode text" uses tabs. */
+function sniffDelimiter(head: Buffer, encoding: Encoding): string {
+  const text = iconv.decode(head, encoding);
+  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
+  const counts = [',', '\t', ';'].map((d) => [d, firstLine.split(d).length - 1] as const);
+  const best = counts.reduce((a, b) => (b[1] > a[1] ? b : a));
+  return best[1] > 0 ? best[0] : ',';
+}

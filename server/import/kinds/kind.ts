@@ -1,0 +1,84 @@
+// The contract every importable kind (entities, inspectors, items) fulfils, and the helpers the
+// three share: department lookup by code or name, and copying one-to-one columns into fields.
+import type { Model } from 'mongoose';
+import { Department } from '../../../models/index.js';
+import type { ColumnRules } from '../columns.js';
+import type { ImportKind, ValidRow } from '../types.js';
+
+/** Facts loaded once per import that row validation needs (kept small: departments only). */
+export interface KindContext {
+  /** Department code for a cell holding a code or a name. */
+  departmentCode(text: string): string | undefined;
+}
+
+export interface FieldError {
+  /** The field whose column is blamed in the report. */
+  field: string;
+  code: string;
+  message: string;
+}
+
+export interface BuildInput {
+  values: Record<string, unknown>;
+  present: ReadonlySet<string>;
+  headerOf(field: string): string;
+  context: KindContext;
+}
+
+export type BuildResult =
+  | { key: string; fields: Record<string, unknown>; unset: string[]; /** Default: the kind's keyField. */ keyColumn?: string }
+  | { errors: FieldError[] };
+
+export interface KindDefinition extends ColumnRules {
+  kind: ImportKind;
+  /** Chinese name for messages ("市场主体"). */
+  noun: string;
+  model: Model<any>;
+  /** The document field holding the natural key that upserts match on. */
+  keyField: string;
+  /** Parsed cells → model fields, with the checks that span several columns. */
+  build(input: BuildInput): BuildResult;
+  /** Before writing: settle keys that need the database (inspectors known only by certificate). */
+  resolveKeys?(rows: ValidRow[]): Promise<void>;
+  /** The fields to write over an existing document; default: the row's fields as they are. */
+  mergeInto?(existing: Record<string, any>, row: ValidRow): Record<string, unknown>;
+}
+
+export async function loadKindContext(): Promise<KindContext> {
+  const departments = await Department.find({}, { code: 1, name: 1 }).lean();
+  const byText = new Map<string, string>();
+  for (const department of departments) {
+    byText.set(normalise(department.name), department.code);
+    byText.set(normalise(department.code), department.code);
+  }
+  return { departmentCode: (text) => byText.get(normalise(text)) };
+}
+
+const normalise = (text: string) => text.normalize('NFKC').replace(/\s+/g, '').toUpperCase();
+
+/**
+ * Copies one-to-one columns: a value becomes a field; a column present but empty clears the
+ * field (the file is authoritative for the columns it has); an absent column is left alone.
+ */
+export function copyPlain(values: Record<string, unknown>, present: ReadonlySet<string>, paths: readonly string[]) {
+  const fields: Record<string, unknown> = {};
+  const unset: string[] = [];
+  for (const path of paths) {
+    if (!present.has(path)) continue;
+    const value = values[path];
+    if (value === undefined) unset.push(path);
+    else fields[path] = value;
+  }
+  return { fields, unset };
+}
+
+/** A department cell resolved to a code, or the error naming it. */
+export function resolveDepartment(input: BuildInput, field: string): { code?: string; error?: FieldError } {
+  const raw = input.values[field];
+  if (typeof raw !== 'string') return {};
+  const code = input.context.departmentCode(raw);
+  if (code) return { code };
+  return {
+    error: { field, code: 'unknown_department', message: `「${input.headerOf(field)}」的「${raw}」不是已登记的部门编码或部门名称` },
+  };
+}

@@ -1,0 +1,110 @@
+// Owns writing one batch of valid rows, idempotently and without touching what did not change.
+//
+// Insert first: the batch goes in with one unordered insertMany; the unique index on the
+// natural key rejects (11000) the rows that already exist, and only those are read back (one
+// `$in` query) and compared field by field. A row that differs gets one `$set`/`$unset` by
+// `_id`; an identical row is not written at all, so `updatedAt` stays put and a re-run of the
+// same file changes nothing. Every write is a single-document operation, so a crash leaves
+// each row either fully written or not at all, and running again converges to the same state.
+//
+// Why not `updateOne({key}, {$set}, {upsert: true})` for every row: on FerretDB 1.24 a filter
+// on anything but `_id` is a full collection scan per statement (quadratic for a big roster),
+// and an `update` command with 100 or more statements deadlocks its SQLite connection pool
+// (each statement keeps a connection until the command ends; the pool holds 100). So new rows
+// use insertMany (the index check is SQLite's), updates go by `_id`, 50 statements a command.
+import type { AnyBulkWriteOperation, Document } from 'mongodb';
+import { sameValue } from './canonical.js';
+import type { KindDefinition } from './kinds/kind.js';
+import type { ValidRow } from './types.js';
+
+const UPDATE_STATEMENTS_PER_COMMAND = 50;
+
+export interface WriteCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+export async function writeBatch(kind: KindDefinition, rows: ValidRow[], now: Date): Promise<WriteCounts> {
+  if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+  await kind.resolveKeys?.(rows);
+  let pending = rows;
+  const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0 };
+  // A second round only happens if a document vanished between our insert and our read.
+  for (let round = 0; round < 2 && pending.length > 0; round += 1) {
+    const existing = await insertNew(kind, pending, now);
+    counts.inserted += pending.length - existing.length;
+    const outcome = await updateExisting(kind, existing, now);
+    counts.updated += outcome.updated;
+    counts.unchanged += outcome.unchanged;
+    pending = outcome.missing;
+  }
+  if (pending.length > 0) throw new Error(`rows ${pending.map((r) => r.row).join(', ')} could be neither inserted nor found`);
+  return counts;
+}
+
+/** Inserts the rows whose key is new; returns the rows that the unique index turned away. */
+async function insertNew(kind: KindDefinition, rows: ValidRow[], now: Date): Promise<ValidRow[]> {
+  const docs = rows.map((row) => kind.model.applyDefaults({ ...row.fields, __v: 0, createdAt: now, updatedAt: now }) as Document);
+  try {
+    await kind.model.collection.insertMany(docs, { ordered: false });
+    return [];
+  } catch (error) {
+    const failures = writeErrorsOf(error);
+    if (failures.length === 0 || failures.some((failure) => failure.code !== 11000)) throw error;
+    return failures.map((failure) => rows[failure.index] as ValidRow);
+  }
+}
+
+function writeErrorsOf(error: unknown): { index: number; code: number }[] {
+  const raw = (error as { writeErrors?: unknown }).writeErrors;
+  const list = Array.isArray(raw) ? raw : raw ? [raw] : [];
+  return list.map((item: { index?: number; code?: number; err?: { index?: number; code?: number } }) => ({
+    index: item.index ?? item.err?.index ?? -1,
+    code: item.code ?? item.err?.code ?? 0,
+  }));
+}
+
+interface UpdateOutcome {
+  updated: number;
+  unchanged: number;
+  missing: ValidRow[];
+}
+
+async function updateExisting(kind: KindDefinition, rows: ValidRow[], now: Date): Promise<UpdateOutcome> {
+  const outcome: UpdateOutcome = { updated: 0, unchanged: 0, missing: [] };
+  if (rows.length === 0) return outcome;
+  const keyOf = (row: ValidRow) => row.fields[kind.keyField] as string;
+  const stored = await kind.model.collection.find({ [kind.keyField]: { $in: rows.map(keyOf) } }).toArray();
+  const byKey = new Map(stored.map((doc) => [doc[kind.keyField] as string, doc]));
+  const operations: AnyBulkWriteOperation<Document>[] = [];
+  for (const row of rows) {
+    const existing = byKey.get(keyOf(row));
+    if (!existing) {
+      outcome.missing.push(row);
+      continue;
+    }
+    const update = changes(existing, kind.mergeInto ? kind.mergeInto(existing, row) : row.fields, row.unset);
+    if (!update) {
+      outcome.unchanged += 1;
+      continue;
+    }
+    update.$set.updatedAt = now;
+    operations.push({ updateOne: { filter: { _id: existing._id }, update } });
+    outcome.updated += 1;
+  }
+  for (let start = 0; start < operations.length; start += UPDATE_STATEMENTS_PER_COMMAND) {
+    await kind.model.collection.bulkWrite(operations.slice(start, start + UPDATE_STATEMENTS_PER_COMMAND), { ordered: false });
+  }
+  return outcome;
+}
+
+/** The $set/$unset that turns the stored document into the imported one, or null if none. */
+export function changes(stored: Document, target: Record<string, unknown>, unset: readonly string[]) {
+  const $set: Record<string, unknown> = {};
+  for (const [path, value] of Object.entries(target)) if (!sameValue(stored[path], value)) $set[path] = value;
+  const $unset: Record<string, ''> = {};
+  for (const path of unset) if (stored[path] !== undefined && stored[path] !== null) $unset[path] = '';
+  if (Object.keys($set).length === 0 && Object.keys($unset).length === 0) return null;
+  return Object.keys($unset).length > 0 ? { $set, $unset } : { $set };
+}

@@ -1,0 +1,86 @@
+// Owns the roster import pages and API: upload a CSV/XLSX of entities, inspectors or items,
+// watch its progress, download the error report. The work itself is server/import/ (the same
+// engine as `npm run import`); this router only moves files and renders progress.
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { IMPORT_KINDS } from '../../models/import-run.js';
+import { ValidationError } from '../errors.js';
+import { withUploadedFile } from '../http/multipart.js';
+import { parseInput } from '../http/validate.js';
+import { getImportRun, listImportRuns, openErrorReport, startImport, type ImportHandle } from '../import/index.js';
+import type { CurrentUser } from '../auth/session.js';
+
+/** Spreadsheets of a whole province fit; anything larger is refused while it streams. */
+export const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
+
+const optionsSchema = z.object({
+  kind: z.enum(IMPORT_KINDS, 'invalid_choice'),
+  encoding: z.preprocess((v) => (v === '' || v === undefined ? 'auto' : v), z.enum(['auto', 'utf-8', 'gb18030'], 'invalid_choice')),
+  dryRun: z.preprocess((v) => v === 'on' || v === 'true' || v === '1', z.boolean()),
+});
+
+function startFromUpload(req: Request, dataDir: string, via: 'web' | 'api', fixedKind?: string): Promise<ImportHandle> {
+  return withUploadedFile(req, 'file', async ({ fields, fileName, stream }) => {
+    const parsed = parseInput(optionsSchema, { ...fields, ...(fixedKind ? { kind: fixedKind } : {}) });
+    if (!parsed.ok) throw new ValidationError(parsed.fields);
+    const user = req.user as CurrentUser;
+    return startImport({
+      kind: parsed.value.kind,
+      source: { stream, fileName, maxBytes: MAX_UPLOAD_BYTES },
+      user: { userId: user.id, username: user.username, via },
+      dataDir,
+      encoding: parsed.value.encoding,
+      dryRun: parsed.value.dryRun,
+    });
+  });
+}
+
+export function adminImportsRouter(options: { dataDir: string }): Router {
+  const router = Router();
+
+  router.get('/admin/imports', async (_req, res) => {
+    res.render('admin/imports/index', { runs: await listImportRuns({ limit: 20 }), kinds: IMPORT_KINDS, fieldErrors: {}, failure: undefined });
+  });
+
+  router.post('/admin/imports', async (req, res) => {
+    try {
+      const handle = await startFromUpload(req, options.dataDir, 'web');
+      res.redirect(303, `/admin/imports/${handle.runId}`);
+    } catch (error) {
+      if (!(error instanceof ValidationError) && (error as { status?: number }).status !== 422) throw error;
+      const fieldErrors = error instanceof ValidationError ? error.fields : {};
+      res.status(422).render('admin/imports/index', {
+        runs: await listImportRuns({ limit: 20 }), kinds: IMPORT_KINDS, fieldErrors,
+        failure: error instanceof ValidationError ? undefined : (error as Error).message,
+      });
+    }
+  });
+
+  router.get('/admin/imports/:id', async (req, res) => {
+    res.render('admin/imports/show', { run: await getImportRun(req.params.id as string) });
+  });
+
+  router.get('/admin/imports/:id/errors.csv', async (req, res) => {
+    const report = await openErrorReport(req.params.id as string, options.dataDir);
+    res.attachment(report.fileName).type('text/csv; charset=utf-8').set('Content-Length', String(report.size));
+    report.stream.pipe(res);
+  });
+
+  // JSON API: other government systems push roster files the same way.
+  router.post('/api/v1/imports/:kind', async (req, res) => {
+    const handle = await startFromUpload(req, options.dataDir, 'api', req.params.kind as string);
+    res.status(202).location(`/api/v1/imports/${handle.runId}`).json({ runId: handle.runId, unknownColumns: handle.unknownColumns, resumedFromRow: handle.resumedFromRow ?? null });
+  });
+  router.get('/api/v1/imports', async (_req, res) => {
+    res.json({ runs: await listImportRuns({ limit: 50 }) });
+  });
+  router.get('/api/v1/imports/:id', async (req, res) => {
+    res.json({ run: await getImportRun(req.params.id as string) });
+  });
+  router.get('/api/v1/imports/:id/errors.csv', async (req, res) => {
+    const report = await openErrorReport(req.params.id as string, options.dataDir);
+    res.attachment(report.fileName).type('text/csv; charset=utf-8');
+    report.stream.pipe(res);
+  });
+  return router;
+}
