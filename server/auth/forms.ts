@@ -4,6 +4,7 @@
 import type { Response } from 'express';
 import { z } from 'zod';
 import { ValidationError, type FieldErrors } from '../errors.js';
+import { parseInput } from '../http/validate.js';
 
 /** One form field: a single string (repeated fields arrive as arrays and are refused). */
 export const text = (max = 200) => z.string({ error: 'validation.invalid' }).max(max, 'validation.too_long').optional().default('');
@@ -11,12 +12,12 @@ export const text = (max = 200) => z.string({ error: 'validation.invalid' }).max
 export type FormResult<T> = { ok: true; value: T } | { ok: false; fields: FieldErrors };
 
 export function readForm<S extends z.ZodType>(schema: S, body: unknown): FormResult<z.output<S>> {
-  const parsed = schema.safeParse(body ?? {});
-  if (parsed.success) return { ok: true, value: parsed.data };
+  const parsed = parseInput(schema, body);
+  if (parsed.ok) return parsed;
+  // The auth pages show only messages from the 'validation.' catalogue namespace.
   const fields: FieldErrors = {};
-  for (const issue of parsed.error.issues) {
-    const key = issue.path.join('.') || '_form';
-    fields[key] ??= issue.message.startsWith('validation.') ? issue.message : 'validation.invalid';
+  for (const [key, message] of Object.entries(parsed.fields)) {
+    fields[key === '_' ? '_form' : key] = message.startsWith('validation.') ? message : 'validation.invalid';
   }
   return { ok: false, fields };
 }

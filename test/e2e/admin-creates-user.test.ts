@@ -2,35 +2,26 @@
 // a mistake and then creates a user through the form, switches language, and signs out — with
 // no console error and no Content-Security-Policy violation on any page visited.
 import { expect } from 'chai';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createApp } from '../../server/app.js';
-import { createLogger } from '../../server/logger.js';
 import { createAdmin } from '../../server/auth/users.js';
 import { User } from '../../models/user.js';
 import { ensureDepartment, TEST_DEPARTMENT } from '../helpers/auth.js';
+import { startTestServer } from '../helpers/app.js';
 import { launchBrowser, type BrowserSession } from '../helpers/browser.js';
 
 describe('end to end: an administrator creates a user', function () {
   this.timeout(90_000);
-  let server: Server;
+  let server: Awaited<ReturnType<typeof startTestServer>>;
   let baseUrl: string;
   let browser: BrowserSession | undefined;
 
   before(async () => {
-    const app = createApp({ config: { isProduction: false, NODE_ENV: 'test', TRUST_PROXY: false }, logger: createLogger('silent') });
-    server = await new Promise<Server>((resolve) => {
-      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-    });
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startTestServer();
+    baseUrl = server.baseUrl;
   });
 
   after(async () => {
     await browser?.close();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await server.close();
   });
 
   it('signs in, creates a user through the form, signs out — no console errors, no CSP violations', async () => {

@@ -3,8 +3,6 @@
 // error report — with no console error and no CSP violation.
 import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAdmin } from '../../server/auth/users.js';
@@ -12,30 +10,25 @@ import { generateEntity } from '../../server/demo/generate-world.js';
 import { ENTITY_HEADER, entityRow } from '../../server/import/sample-files.js';
 import { MarketEntity } from '../../models/index.js';
 import { ensureDepartment } from '../helpers/auth.js';
-import { testApp } from '../helpers/app.js';
+import { startTestServer } from '../helpers/app.js';
 import { launchBrowser, type BrowserSession } from '../helpers/browser.js';
 
 describe('end to end: importing a roster file', function () {
   this.timeout(120_000);
-  let server: Server;
+  let server: Awaited<ReturnType<typeof startTestServer>>;
   let baseUrl: string;
   let browser: BrowserSession | undefined;
   const folder = mkdtempSync(join(tmpdir(), 'shuangsuiji-e2e-import-'));
 
   before(async () => {
-    server = await new Promise<Server>((resolve) => {
-      const listening = testApp().listen(0, '127.0.0.1', () => resolve(listening));
-    });
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startTestServer();
+    baseUrl = server.baseUrl;
   });
 
   after(async () => {
     await browser?.close();
     rmSync(folder, { recursive: true, force: true });
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await server.close();
   });
 
   it('uploads, shows the finished counts and links the error report', async () => {

@@ -2,33 +2,26 @@
 // entity and inspector rosters (filter, detail, a rejected edit, a saved edit, deactivation) —
 // with no console error and no Content-Security-Policy violation on any page.
 import { expect } from 'chai';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createAdmin } from '../../server/auth/users.js';
 import { loadWorld } from '../../server/demo/load-world.js';
 import { MarketEntity, Inspector } from '../../models/index.js';
-import { testApp } from '../helpers/app.js';
+import { startTestServer } from '../helpers/app.js';
 import { launchBrowser, type BrowserSession } from '../helpers/browser.js';
 
 describe('end to end: roster pages', function () {
   this.timeout(120_000);
-  let server: Server;
+  let server: Awaited<ReturnType<typeof startTestServer>>;
   let baseUrl: string;
   let browser: BrowserSession | undefined;
 
   before(async () => {
-    server = await new Promise<Server>((resolve) => {
-      const listening = testApp().listen(0, '127.0.0.1', () => resolve(listening));
-    });
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startTestServer();
+    baseUrl = server.baseUrl;
   });
 
   after(async () => {
     await browser?.close();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await server.close();
   });
 
   it('public lookup and the admin roster workflow run cleanly in the browser', async () => {

@@ -2,37 +2,30 @@
 // the bundled engine (nothing is uploaded), and sees a tampered record rejected.
 import { expect } from 'chai';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildBrowserBundle } from '../../scripts/build-browser.js';
 import { PROJECT_ROOT } from '../../server/paths.js';
-import { testApp } from '../helpers/app.js';
+import { startTestServer } from '../helpers/app.js';
 import { launchBrowser, type BrowserSession } from '../helpers/browser.js';
 
 describe('end to end: verifying a draw in the browser', function () {
   this.timeout(90_000);
-  let server: Server;
+  let server: Awaited<ReturnType<typeof startTestServer>>;
   let baseUrl: string;
   let browser: BrowserSession | undefined;
   const folder = mkdtempSync(join(tmpdir(), 'shuangsuiji-verify-'));
 
   before(async () => {
     await buildBrowserBundle();
-    server = await new Promise<Server>((resolve) => {
-      const listening = testApp().listen(0, '127.0.0.1', () => resolve(listening));
-    });
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startTestServer();
+    baseUrl = server.baseUrl;
   });
 
   after(async () => {
     await browser?.close();
     rmSync(folder, { recursive: true, force: true });
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await server.close();
   });
 
   it('verifies the golden record locally, rejects a tampered one, with no upload and no CSP violation', async () => {
