@@ -30,6 +30,7 @@ import { publicRostersRouter } from './routes/public-rosters.js';
 import { adminRostersRouter } from './routes/admin-rosters.js';
 import { verifyRouter } from './routes/verify.js';
 import { adminImportsRouter } from './routes/admin-imports.js';
+import { adminCatalogRouter } from './routes/admin-catalog.js';
 import { actorOf } from './auth/actor.js';
 
 /** Form and JSON bodies are small; uploads (multipart) are streamed by their own routes. */
@@ -107,6 +108,7 @@ export function createApp({
   app.use('/', adminRostersRouter({ timeZone, now: clock, actorOf }));
   app.use('/', verifyRouter());
   app.use('/', adminImportsRouter({ dataDir }));
+  app.use('/', adminCatalogRouter({ actorOf }));
 
   app.use(notFoundHandler);
   app.use(errorHandler({ showDetails: config.NODE_ENV === 'development' }));

@@ -16,6 +16,8 @@ export const NAV_DESTINATIONS: readonly NavLink[] = [
   { href: '/verify', label: 'nav.verify' },
   { href: '/admin/entities', label: 'nav.entities' },
   { href: '/admin/inspectors', label: 'nav.inspectorRoster' },
+  { href: '/admin/items', label: 'nav.catalogItems' },
+  { href: '/admin/dictionaries', label: 'nav.dictionaries' },
   { href: '/admin/imports', label: 'nav.imports' },
   { href: '/admin/users', label: 'nav.users' },
 ];

@@ -74,6 +74,15 @@ export const ACCESS_TABLE: AccessTable = {
     'GET /api/v1/admin/entities/:code': STAFF,
     'GET /api/v1/admin/inspectors': STAFF,
     'GET /api/v1/admin/inspectors/:id': STAFF,
+    // server/routes/admin-catalog.ts — the item list and dictionaries are the admin's
+    'GET /admin/items': ADMIN,
+    'GET /admin/items/:code/edit': ADMIN,
+    'POST /admin/items/:code': ADMIN,
+    'POST /admin/items/:code/deactivate': ADMIN,
+    'POST /admin/items/:code/activate': ADMIN,
+    'GET /admin/dictionaries': ADMIN,
+    'POST /admin/dictionaries/:dictionary': ADMIN,
+    'POST /admin/dictionaries/:dictionary/:code': ADMIN,
     // server/routes/admin-imports.ts — only admins change the rosters
     'GET /admin/imports': ADMIN,
     'POST /admin/imports': ADMIN,
