@@ -5,20 +5,17 @@
 //   ADMIN_USERNAME=chen ADMIN_NAME=陈明 ADMIN_DEPARTMENT=HJ-SCJG ADMIN_PASSWORD=… npm run create-admin
 // It uses the database the app uses: MONGODB_URI, the embedded server of a running app, or it
 // starts the embedded server itself for the duration of the command.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError, type Config } from '../server/config.js';
-import { connectDatabase, disconnectDatabase } from '../server/db/connect.js';
-import { startEmbeddedServer } from '../server/db/embedded.js';
 import { loadDefaults } from '../server/demo/load-world.js';
 import { createAdmin, type AdminInput } from '../server/auth/users.js';
 import { ValidationError } from '../server/errors.js';
 import { translator } from '../server/i18n/index.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../server/auth/password.js';
 import '../models/index.js';
+import { openToolDatabase } from '../server/db/resolve-uri.js';
 
 const USAGE = `Usage: npm run create-admin -- [--username NAME] [--name DISPLAY_NAME] [--department CODE] [--password-stdin]
 Missing values are asked for in a terminal; otherwise set ADMIN_USERNAME, ADMIN_NAME,
@@ -27,38 +24,6 @@ ADMIN_DEPARTMENT and ADMIN_PASSWORD (or pipe the password with --password-stdin)
 const t = translator(process.env.LANG?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en');
 
 class UsageError extends Error {}
-
-interface Opened {
-  close(): Promise<void>;
-}
-
-/** Connects to the app's database without disturbing a running app (whose server it reuses). */
-async function openDatabase(config: Config): Promise<Opened> {
-  if (config.MONGODB_URI) {
-    await connectDatabase(config.MONGODB_URI);
-    return { close: () => disconnectDatabase() };
-  }
-  if (await embeddedServerRunning(config.dataDir)) {
-    await connectDatabase(`mongodb://127.0.0.1:${config.EMBEDDED_DB_PORT}/shuangsuiji?directConnection=true`);
-    return { close: () => disconnectDatabase() };
-  }
-  const embedded = await startEmbeddedServer({
-    dataDir: config.dataDir, port: config.EMBEDDED_DB_PORT, cacheDir: config.CACHE_DIR, dbName: 'shuangsuiji',
-    mongodBin: config.MONGOD_BIN, ferretdbBin: config.FERRETDB_BIN, progress: (m) => process.stderr.write(`${m}\n`),
-  });
-  await connectDatabase(embedded.uri);
-  return { close: async () => { await disconnectDatabase(); await embedded.stop(); } };
-}
-
-async function embeddedServerRunning(dataDir: string): Promise<boolean> {
-  try {
-    const { pid } = JSON.parse(await readFile(join(dataDir, 'embedded-db.pid'), 'utf8')) as { pid: number };
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function readStdin(): Promise<string> {
   let text = '';
@@ -135,7 +100,7 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  const database = await openDatabase(config);
+  const database = await openToolDatabase(config);
   try {
     await loadDefaults(); // a fresh database gets its first department here, as at app start
     const admin = await createAdmin(input);

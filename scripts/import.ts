@@ -6,13 +6,9 @@
 // (Ctrl-C stops after the current batch; running the same command again resumes).
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
-import pretty from 'pino-pretty';
 import { ConfigError, loadConfig } from '../server/config.js';
-import { connectDatabase, disconnectDatabase } from '../server/db/connect.js';
-import { resolveDatabaseUri } from '../server/db/resolve-uri.js';
+import { openToolDatabase } from '../server/db/resolve-uri.js';
 import { AppError } from '../server/errors.js';
-import { Shutdown } from '../server/shutdown.js';
 import {
   IMPORT_KINDS, parseEncodingName, progressLine, startImport, type ImportKind, type ImportProgress, type ImportSummary,
 } from '../server/import/index.js';
@@ -104,17 +100,13 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  // Which database, and the embedded server's first-run build, are worth a line on stderr;
-  // the shutdown steps are not.
-  const logger = pino({ level: 'info' }, pretty({ destination: 2, sync: true, colorize: false, ignore: 'pid,hostname,time,component,level' }));
-  const shutdown = new Shutdown(pino({ level: 'warn' }, pino.destination(2)));
   const abort = new AbortController();
   const stop = () => (abort.signal.aborted ? process.exit(130) : abort.abort());
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  let database: Awaited<ReturnType<typeof openToolDatabase>> | undefined;
   try {
-    await connectDatabase(await resolveDatabaseUri(config, shutdown, logger, { reuseRunning: true }));
-    shutdown.register('database connection', () => disconnectDatabase());
+    database = await openToolDatabase(config);
     const printer = progressPrinter();
     const handle = await startImport({
       kind: options.kind, source: { path: options.file }, dataDir: config.dataDir,
@@ -129,7 +121,7 @@ async function main(): Promise<number> {
     printSummary(summary, options);
     return summary.status === 'completed' ? 0 : summary.status === 'interrupted' ? 130 : 1;
   } finally {
-    await shutdown.run('import finished');
+    await database?.close();
   }
 }
 

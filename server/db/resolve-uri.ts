@@ -5,7 +5,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { Shutdown } from '../shutdown.js';
+import { pino } from 'pino';
+import pretty from 'pino-pretty';
+import { Shutdown } from '../shutdown.js';
+import { connectDatabase, disconnectDatabase } from './connect.js';
 import { startEmbeddedServer } from './embedded.js';
 
 export const EMBEDDED_DB_NAME = 'shuangsuiji';
@@ -49,4 +52,23 @@ async function embeddedServerRunning(dataDir: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * For command-line tools: connects to the app's database (reusing a running app's embedded
+ * server, or starting one for the duration), with progress on stderr. `close` undoes it all.
+ */
+export async function openToolDatabase(config: Config): Promise<{ close: () => Promise<void> }> {
+  // Which database, and the embedded server's first-run build, are worth a line on stderr;
+  // the shutdown steps are not.
+  const logger = pino({ level: 'info' }, pretty({ destination: 2, sync: true, colorize: false, ignore: 'pid,hostname,time,component,level' }));
+  const shutdown = new Shutdown(pino({ level: 'warn' }, pino.destination(2)));
+  try {
+    await connectDatabase(await resolveDatabaseUri(config, shutdown, logger, { reuseRunning: true }));
+  } catch (error) {
+    await shutdown.run('connection failed');
+    throw error;
+  }
+  shutdown.register('database connection', () => disconnectDatabase());
+  return { close: () => shutdown.run('tool finished') };
 }
