@@ -5,6 +5,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import { User, type Role, type UserRecord } from '../../models/user.js';
 import { MongooseSessionStore } from './session-store.js';
+import { toPublicUser } from './users.js';
 
 /** A session ends after 2 hours without a request… */
 export const IDLE_TIMEOUT_MS = 2 * 3_600_000;
@@ -70,15 +71,9 @@ function promisify(run: (done: (error?: unknown) => void) => void): Promise<void
 }
 
 export function toCurrentUser(user: UserRecord): CurrentUser {
-  return {
-    id: user._id.toString(),
-    username: user.username,
-    displayName: user.displayName,
-    role: user.role as Role,
-    departmentCode: user.departmentCode,
-    inspectorId: user.inspectorId?.toString(),
-    mustChangePassword: user.mustChangePassword,
-  };
+  // The session needs the public view minus what only the user pages show.
+  const { active: _active, lastLoginAt: _lastLogin, createdAt: _created, ...current } = toPublicUser(user);
+  return current;
 }
 
 /** Sets req.user from the session, or turns a no-longer-valid session into an anonymous one. */

@@ -3,6 +3,7 @@
 // never deleted: past plans and results cite them.
 import { z } from 'zod';
 import { DICTIONARIES, DictionaryEntry, INSPECTION_METHODS, ITEM_KINDS, InspectionItem } from '../../models/index.js';
+import { fieldChanges, type FieldChanges } from '../../models/audit-event.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { optional, parseInput } from '../http/validate.js';
 
@@ -31,21 +32,11 @@ export async function getItem(code: string) {
   return item;
 }
 
-type Changes = Record<string, { from: unknown; to: unknown }>;
-
-function diff(before: Record<string, unknown>, after: Record<string, unknown>): Changes {
-  const changes: Changes = {};
-  for (const [key, value] of Object.entries(after)) {
-    if (JSON.stringify(before[key] ?? '') !== JSON.stringify(value ?? '')) changes[key] = { from: before[key] ?? null, to: value ?? null };
-  }
-  return changes;
-}
-
-export async function updateItem(code: string, input: unknown): Promise<{ changes: Changes }> {
+export async function updateItem(code: string, input: unknown): Promise<{ changes: FieldChanges }> {
   const parsed = parseInput(itemEditSchema, input);
   if (!parsed.ok) throw new ValidationError(parsed.fields);
   const before = await getItem(code);
-  const changes = diff(before as Record<string, unknown>, parsed.value);
+  const changes = fieldChanges(before as Record<string, unknown>, parsed.value);
   if (Object.keys(changes).length > 0) {
     const set = Object.fromEntries(Object.entries(changes).map(([key, change]) => [key, change.to ?? undefined]));
     await InspectionItem.updateOne({ _id: before._id }, { $set: set }, { runValidators: true });
@@ -76,12 +67,12 @@ const entrySchema = z.object({
   active: z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean()),
 });
 
-export async function updateEntry(dictionary: DictionaryName, code: string, input: unknown): Promise<{ changes: Changes }> {
+export async function updateEntry(dictionary: DictionaryName, code: string, input: unknown): Promise<{ changes: FieldChanges }> {
   const parsed = parseInput(entrySchema, input);
   if (!parsed.ok) throw new ValidationError(parsed.fields);
   const before = await DictionaryEntry.findOne({ dictionary, code }).lean();
   if (!before) throw new NotFoundError(`No entry ${code} in ${dictionary}`);
-  const changes = diff(before as Record<string, unknown>, parsed.value);
+  const changes = fieldChanges(before as Record<string, unknown>, parsed.value);
   if (Object.keys(changes).length > 0) await DictionaryEntry.updateOne({ _id: before._id }, { $set: parsed.value });
   return { changes };
 }

@@ -3,6 +3,7 @@
 import mongoose from 'mongoose';
 import { z } from 'zod';
 import { ENTITY_STATUSES, ENTITY_TYPES, INDUSTRY_SECTIONS, MarketEntity, RISK_CLASSES } from '../../models/index.js';
+import { fieldChanges } from '../../models/audit-event.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { escapeRegExp, optional, parseInput } from '../http/validate.js';
 import { pageInfo, type PageInfo } from '../http/pagination.js';
@@ -83,15 +84,12 @@ export async function updateEntity(creditCode: string, input: unknown) {
   const parsed = parseInput(entityEditSchema, input);
   if (!parsed.ok) throw new ValidationError(parsed.fields);
   const before = await getEntity(creditCode);
-  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  const changes = fieldChanges(before as Record<string, unknown>, parsed.value);
   const set: Record<string, unknown> = {};
   const unset: Record<string, 1> = {};
-  for (const [key, value] of Object.entries(parsed.value)) {
-    const previous = (before as Record<string, unknown>)[key];
-    if (String(previous ?? '') === String(value ?? '')) continue;
-    changes[key] = { from: previous ?? null, to: value ?? null };
-    if (value === undefined || value === null || value === '') unset[key] = 1;
-    else set[key] = value;
+  for (const [key, { to }] of Object.entries(changes)) {
+    if (to === null || to === '') unset[key] = 1;
+    else set[key] = to;
   }
   if (Object.keys(changes).length > 0) {
     await MarketEntity.updateOne({ _id: before._id }, { ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) }, { runValidators: true });

@@ -6,6 +6,7 @@
 import mongoose from 'mongoose';
 import { z } from 'zod';
 import { DEPARTMENT_LEVELS, INSPECTOR_STATUSES, Inspector } from '../../models/index.js';
+import { fieldChanges } from '../../models/audit-event.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { escapeRegExp, optional, parseInput } from '../http/validate.js';
 import { pageInfo, type PageInfo } from '../http/pagination.js';
@@ -84,14 +85,8 @@ export async function updateInspector(inspectorId: string, input: unknown) {
   const parsed = parseInput(inspectorEditSchema, input);
   if (!parsed.ok) throw new ValidationError(parsed.fields);
   const before = await getInspector(inspectorId);
-  const changes: Record<string, { from: unknown; to: unknown }> = {};
-  const set: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(parsed.value)) {
-    const previous = (before as Record<string, unknown>)[key];
-    if (JSON.stringify(previous ?? '') === JSON.stringify(value ?? '')) continue;
-    changes[key] = { from: previous ?? null, to: value ?? null };
-    set[key] = value;
-  }
+  const changes = fieldChanges(before as Record<string, unknown>, parsed.value);
+  const set = Object.fromEntries(Object.keys(changes).map((key) => [key, (parsed.value as Record<string, unknown>)[key]]));
   if (Object.keys(set).length > 0) await Inspector.updateOne({ _id: before._id }, { $set: set }, { runValidators: true });
   return { changes };
 }

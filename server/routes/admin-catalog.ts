@@ -2,7 +2,7 @@
 // follow-up dictionaries. Thin: server/rosters/catalog-admin.ts validates and writes; every
 // change is audited.
 import { Router, type Request } from 'express';
-import { recordAudit, type AuditActor } from '../../models/audit-event.js';
+import { recordFieldChanges, type AuditActor, type FieldChanges } from '../../models/audit-event.js';
 import { DICTIONARIES, INSPECTION_METHODS, ITEM_KINDS } from '../../models/index.js';
 import { ValidationError } from '../errors.js';
 import {
@@ -10,18 +10,10 @@ import {
 } from '../rosters/catalog-admin.js';
 import { departmentOptions } from '../rosters/public-inspectors.js';
 
-type Changes = Record<string, { from: unknown; to: unknown }>;
-
 export function adminCatalogRouter(options: { actorOf: (req: Request) => AuditActor }): Router {
   const router = Router();
-  const audit = async (req: Request, action: string, target: { type: string; id: string }, changes: Changes) => {
-    if (Object.keys(changes).length === 0) return;
-    await recordAudit({
-      actor: options.actorOf(req), action, target, requestId: String(req.id ?? ''),
-      before: Object.fromEntries(Object.entries(changes).map(([k, c]) => [k, c.from])),
-      after: Object.fromEntries(Object.entries(changes).map(([k, c]) => [k, c.to])),
-    });
-  };
+  const audit = (req: Request, action: string, target: { type: string; id: string }, changes: FieldChanges) =>
+    recordFieldChanges({ actor: options.actorOf(req), action, target, requestId: String(req.id ?? '') }, changes);
   const choices = async () => ({ methods: INSPECTION_METHODS, kinds: ITEM_KINDS, departments: await departmentOptions() });
 
   router.get('/admin/items', async (_req, res) => {

@@ -1,8 +1,8 @@
 // Owns the back-office roster pages (admin): entity and inspector lists with filters, detail,
 // edit and (de)activation, and their read-only JSON twins under /api/v1. Thin: validation and
 // writes live in server/rosters/*-admin.ts; every change is audited.
-import { Router, type Request, type Response } from 'express';
-import { recordAudit, type AuditActor } from '../../models/audit-event.js';
+import { Router, type Request } from 'express';
+import { recordFieldChanges, type AuditActor, type FieldChanges } from '../../models/audit-event.js';
 import { ENTITY_STATUSES, ENTITY_TYPES, INDUSTRY_SECTIONS, RISK_CLASSES, INSPECTOR_STATUSES, DEPARTMENT_LEVELS } from '../../models/index.js';
 import { ValidationError } from '../errors.js';
 import { parseInput, requireInput } from '../http/validate.js';
@@ -30,14 +30,8 @@ const asStrings = (query: unknown) => Object.fromEntries(Object.entries(query as
 export function adminRostersRouter(options: AdminRostersOptions): Router {
   const router = Router();
   const today = () => isoDay((options.now ?? (() => new Date()))(), options.timeZone);
-  const audit = async (req: Request, res: Response, action: string, target: { type: string; id: string; label?: string }, changes: Record<string, { from: unknown; to: unknown }>) => {
-    if (Object.keys(changes).length === 0) return;
-    await recordAudit({
-      actor: options.actorOf(req), action, target, requestId: String(req.id ?? ''),
-      before: Object.fromEntries(Object.entries(changes).map(([k, c]) => [k, c.from])),
-      after: Object.fromEntries(Object.entries(changes).map(([k, c]) => [k, c.to])),
-    });
-  };
+  const audit = (req: Request, action: string, target: { type: string; id: string }, changes: FieldChanges) =>
+    recordFieldChanges({ actor: options.actorOf(req), action, target, requestId: String(req.id ?? '') }, changes);
 
   // ---- market entities
   router.get('/admin/entities', async (req, res) => {
@@ -62,7 +56,7 @@ export function adminRostersRouter(options: AdminRostersOptions): Router {
     const code = req.params.code as string;
     try {
       const { changes } = await updateEntity(code, req.body);
-      await audit(req, res, 'entity.update', { type: 'entity', id: code }, changes);
+      await audit(req, 'entity.update', { type: 'entity', id: code }, changes);
       res.redirect(303, `/admin/entities/${encodeURIComponent(code)}`);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
@@ -74,7 +68,7 @@ export function adminRostersRouter(options: AdminRostersOptions): Router {
     router.post(`/admin/entities/:code/${path}`, async (req, res) => {
       const code = req.params.code as string;
       const { changed } = await setEntityActive(code, active);
-      if (changed) await audit(req, res, `entity.${path}`, { type: 'entity', id: code }, { active: { from: !active, to: active } });
+      if (changed) await audit(req, `entity.${path}`, { type: 'entity', id: code }, { active: { from: !active, to: active } });
       res.redirect(303, `/admin/entities/${encodeURIComponent(code)}`);
     });
   }
@@ -104,7 +98,7 @@ export function adminRostersRouter(options: AdminRostersOptions): Router {
     const id = req.params.id as string;
     try {
       const { changes } = await updateInspector(id, req.body);
-      await audit(req, res, 'inspector.update', { type: 'inspector', id }, changes);
+      await audit(req, 'inspector.update', { type: 'inspector', id }, changes);
       res.redirect(303, `/admin/inspectors/${encodeURIComponent(id)}`);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
@@ -118,7 +112,7 @@ export function adminRostersRouter(options: AdminRostersOptions): Router {
     router.post(`/admin/inspectors/:id/${path}`, async (req, res) => {
       const id = req.params.id as string;
       const { changed } = await setInspectorStatus(id, status);
-      if (changed) await audit(req, res, `inspector.${path}`, { type: 'inspector', id }, { status: { from: status === '失效' ? '有效' : '失效', to: status } });
+      if (changed) await audit(req, `inspector.${path}`, { type: 'inspector', id }, { status: { from: status === '失效' ? '有效' : '失效', to: status } });
       res.redirect(303, `/admin/inspectors/${encodeURIComponent(id)}`);
     });
   }
