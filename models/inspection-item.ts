@@ -23,6 +23,7 @@ const inspectionItemSchema = new Schema(
 );
 inspectionItemSchema.index({ code: 1 }, { unique: true });
 inspectionItemSchema.index({ departmentCode: 1, code: 1 });
+inspectionItemSchema.index({ active: 1, code: 1 });
 
 export type InspectionItemFields = InferSchemaType<typeof inspectionItemSchema>;
 export const InspectionItem = mongoose.model('InspectionItem', inspectionItemSchema);

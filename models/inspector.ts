@@ -44,7 +44,10 @@ const inspectorSchema = new Schema(
 );
 inspectorSchema.index({ inspectorId: 1 }, { unique: true });
 inspectorSchema.index({ 'certificates.number': 1 });
-inspectorSchema.index({ departmentCode: 1, name: 1 });
+// See docs/QUERIES.md: the admin list's order, the public lookup's order, the figures' count.
+inspectorSchema.index({ departmentCode: 1, name: 1, inspectorId: 1 });
+inspectorSchema.index({ name: 1, inspectorId: 1 });
+inspectorSchema.index({ status: 1 });
 
 export type InspectorFields = InferSchemaType<typeof inspectorSchema>;
 export const Inspector = mongoose.model('Inspector', inspectorSchema);

@@ -57,7 +57,11 @@ const marketEntitySchema = new Schema(
   { timestamps: true },
 );
 marketEntitySchema.index({ creditCode: 1 }, { unique: true });
-marketEntitySchema.index({ status: 1, region: 1, riskClass: 1 });
+// Each index below serves a query listed in docs/QUERIES.md (test/integration/query-plans.test.ts
+// checks the plans on MongoDB). Lists sort by credit code, so filters index as {field, creditCode}.
+marketEntitySchema.index({ status: 1, active: 1 });
+marketEntitySchema.index({ region: 1, creditCode: 1 });
+marketEntitySchema.index({ 'specialRosters.roster': 1, creditCode: 1 });
 marketEntitySchema.index({ name: 1 });
 
 export type MarketEntityFields = InferSchemaType<typeof marketEntitySchema>;

@@ -6,6 +6,7 @@ import { DICTIONARIES, DictionaryEntry, INSPECTION_METHODS, ITEM_KINDS, Inspecti
 import { fieldChanges, type FieldChanges } from '../../models/audit-event.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { optional, parseInput } from '../http/validate.js';
+import { markRosterFiguresStale } from './roster-figures.js';
 
 const text = (max: number) => z.string().trim().max(max, 'too_long').optional().default('');
 
@@ -48,6 +49,7 @@ export async function setItemActive(code: string, active: boolean): Promise<bool
   const before = await getItem(code);
   if (before.active === active) return false;
   await InspectionItem.updateOne({ _id: before._id }, { $set: { active } });
+  await markRosterFiguresStale();
   return true;
 }
 

@@ -6,7 +6,8 @@ import { ENTITY_STATUSES, ENTITY_TYPES, INDUSTRY_SECTIONS, MarketEntity, RISK_CL
 import { fieldChanges } from '../../models/audit-event.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { escapeRegExp, optional, parseInput } from '../http/validate.js';
-import { pageInfo, type PageInfo } from '../http/pagination.js';
+import { windowedPage, type PageInfo } from '../http/pagination.js';
+import { markRosterFiguresStale } from './roster-figures.js';
 import { normaliseCreditCode } from './credit-code.js';
 
 const optionalText = (max: number) => z.string().trim().max(max, 'too_long').optional().transform((v) => v || undefined);
@@ -26,7 +27,8 @@ export type EntityFilter = z.output<typeof entityFilterSchema>;
 
 export const PAGE_SIZE = 25;
 
-function toQuery(filter: EntityFilter): Record<string, unknown> {
+/** The filter a list request becomes (exported for the query-plan test, see docs/QUERIES.md). */
+export function entityListFilter(filter: EntityFilter): Record<string, unknown> {
   const query: Record<string, unknown> = {};
   if (filter.q) {
     const code = normaliseCreditCode(filter.q);
@@ -37,12 +39,19 @@ function toQuery(filter: EntityFilter): Record<string, unknown> {
   return query;
 }
 
+/** Credit codes are unique, so this order is total and pages never overlap or skip rows. */
+export const ENTITY_LIST_SORT = { creditCode: 1 } as const;
+
+/** The columns a list row carries (page and API); the whole record is one lookup away. */
+export const ENTITY_LIST_FIELDS = {
+  creditCode: 1, name: 1, type: 1, status: 1, region: 1, industry: 1, riskClass: 1, supervisingOffice: 1, lastInspectedOn: 1, active: 1,
+} as const;
+
+/** One query per page, no whole-collection count (see server/http/pagination.ts). */
 export async function listEntities(filter: EntityFilter): Promise<{ rows: Record<string, any>[]; page: PageInfo }> {
-  const query = toQuery(filter);
-  const total = await MarketEntity.countDocuments(query);
-  const page = pageInfo(filter.page, PAGE_SIZE, total);
-  const rows = await MarketEntity.find(query).sort({ creditCode: 1 }).skip(page.skip).limit(PAGE_SIZE).lean();
-  return { rows, page };
+  const query = entityListFilter(filter);
+  return windowedPage(filter.page, PAGE_SIZE, (skip, limit) =>
+    MarketEntity.find(query, ENTITY_LIST_FIELDS).sort(ENTITY_LIST_SORT).skip(skip).limit(limit).lean());
 }
 
 export async function getEntity(creditCode: string) {
@@ -93,6 +102,7 @@ export async function updateEntity(creditCode: string, input: unknown) {
   }
   if (Object.keys(changes).length > 0) {
     await MarketEntity.updateOne({ _id: before._id }, { ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) }, { runValidators: true });
+    if (changes.status) await markRosterFiguresStale();
   }
   return { changes };
 }
@@ -102,5 +112,6 @@ export async function setEntityActive(creditCode: string, active: boolean) {
   const before = await getEntity(creditCode);
   if (before.active !== false === active) return { changed: false };
   await MarketEntity.updateOne({ _id: before._id }, { $set: { active } });
+  await markRosterFiguresStale();
   return { changed: true };
 }

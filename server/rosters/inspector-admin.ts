@@ -9,7 +9,8 @@ import { DEPARTMENT_LEVELS, INSPECTOR_STATUSES, Inspector } from '../../models/i
 import { fieldChanges } from '../../models/audit-event.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { escapeRegExp, optional, parseInput } from '../http/validate.js';
-import { pageInfo, type PageInfo } from '../http/pagination.js';
+import { windowedPage, type PageInfo } from '../http/pagination.js';
+import { markRosterFiguresStale } from './roster-figures.js';
 
 export const EXPIRY_WARNING_DAYS = 30;
 const DAY = 86_400_000;
@@ -37,7 +38,8 @@ export function certificateAlert(certificates: { validUntil: Date }[], today: st
   return undefined;
 }
 
-function toQuery(filter: InspectorFilter, today: string): Record<string, unknown> {
+/** The filter a list request becomes (exported for the query-plan test, see docs/QUERIES.md). */
+export function inspectorListFilter(filter: InspectorFilter, today: string): Record<string, unknown> {
   const query: Record<string, unknown> = {};
   if (filter.q) query.$or = [{ name: mongoose.trusted({ $regex: escapeRegExp(filter.q) }) }, { 'certificates.number': filter.q }, { inspectorId: filter.q }];
   if (filter.department) query.departmentCode = filter.department;
@@ -52,11 +54,14 @@ function toQuery(filter: InspectorFilter, today: string): Record<string, unknown
   return query;
 }
 
+/** Department, then name; the inspector id breaks ties so that pages never overlap. */
+export const INSPECTOR_LIST_SORT = { departmentCode: 1, name: 1, inspectorId: 1 } as const;
+
+/** One query per page, no whole-collection count (see server/http/pagination.ts). */
 export async function listInspectors(filter: InspectorFilter, today: string): Promise<{ rows: Record<string, any>[]; page: PageInfo }> {
-  const query = toQuery(filter, today);
-  const total = await Inspector.countDocuments(query);
-  const page = pageInfo(filter.page, 25, total);
-  const rows = await Inspector.find(query).sort({ departmentCode: 1, name: 1 }).skip(page.skip).limit(25).lean();
+  const query = inspectorListFilter(filter, today);
+  const { rows, page } = await windowedPage(filter.page, 25, (skip, limit) =>
+    Inspector.find(query).sort(INSPECTOR_LIST_SORT).skip(skip).limit(limit).lean());
   return { rows: rows.map((row) => ({ ...row, alert: certificateAlert(row.certificates, today) })), page };
 }
 
@@ -88,6 +93,7 @@ export async function updateInspector(inspectorId: string, input: unknown) {
   const changes = fieldChanges(before as Record<string, unknown>, parsed.value);
   const set = Object.fromEntries(Object.keys(changes).map((key) => [key, (parsed.value as Record<string, unknown>)[key]]));
   if (Object.keys(set).length > 0) await Inspector.updateOne({ _id: before._id }, { $set: set }, { runValidators: true });
+  if (changes.status) await markRosterFiguresStale();
   return { changes };
 }
 
@@ -95,5 +101,6 @@ export async function setInspectorStatus(inspectorId: string, status: (typeof IN
   const before = await getInspector(inspectorId);
   if (before.status === status) return { changed: false };
   await Inspector.updateOne({ _id: before._id }, { $set: { status } });
+  await markRosterFiguresStale();
   return { changed: true };
 }

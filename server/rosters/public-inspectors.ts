@@ -4,7 +4,7 @@
 import mongoose from 'mongoose';
 import { Department, Inspector } from '../../models/index.js';
 import { escapeRegExp } from '../http/validate.js';
-import { pageInfo, type PageInfo } from '../http/pagination.js';
+import { windowedPage, type PageInfo } from '../http/pagination.js';
 
 export interface PublicCertificate {
   number: string;
@@ -34,23 +34,26 @@ export function isoDay(date: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
 }
 
+/** The filter a lookup becomes (exported for the query-plan test, see docs/QUERIES.md). */
+export function lookupFilter(query: Omit<LookupQuery, 'page'>): Record<string, unknown> {
+  const filter: Record<string, unknown> = {};
+  if (query.name) filter.name = mongoose.trusted({ $regex: `^${escapeRegExp(query.name)}` });
+  if (query.certificate) filter['certificates.number'] = query.certificate;
+  if (query.department) filter.departmentCode = query.department;
+  return filter;
+}
+
+export const LOOKUP_SORT = { name: 1, inspectorId: 1 } as const;
+const LOOKUP_FIELDS = { name: 1, departmentCode: 1, certificates: 1, status: 1 } as const;
+
 export async function lookupInspectors(
   query: LookupQuery,
   today: string,
   timeZone: string,
 ): Promise<{ inspectors: PublicInspector[]; page: PageInfo }> {
-  const filter: Record<string, unknown> = {};
-  if (query.name) filter.name = mongoose.trusted({ $regex: `^${escapeRegExp(query.name)}` });
-  if (query.certificate) filter['certificates.number'] = query.certificate;
-  if (query.department) filter.departmentCode = query.department;
-  const total = await Inspector.countDocuments(filter);
-  const page = pageInfo(query.page, PAGE_SIZE, total);
-  const rows = await Inspector.find(filter)
-    .sort({ name: 1, inspectorId: 1 })
-    .skip(page.skip)
-    .limit(PAGE_SIZE)
-    .select({ name: 1, departmentCode: 1, certificates: 1, status: 1 })
-    .lean();
+  const filter = lookupFilter(query);
+  const { rows, page } = await windowedPage(query.page, PAGE_SIZE, (skip, limit) =>
+    Inspector.find(filter, LOOKUP_FIELDS).sort(LOOKUP_SORT).skip(skip).limit(limit).lean());
   const departments = await departmentNames();
   const inspectors = rows.map((row) => ({
     name: row.name,

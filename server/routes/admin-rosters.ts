@@ -6,7 +6,7 @@ import { recordFieldChanges, type AuditActor, type FieldChanges } from '../../mo
 import { ENTITY_STATUSES, ENTITY_TYPES, INDUSTRY_SECTIONS, RISK_CLASSES, INSPECTOR_STATUSES, DEPARTMENT_LEVELS } from '../../models/index.js';
 import { ValidationError } from '../errors.js';
 import { parseInput, requireInput } from '../http/validate.js';
-import { pageHref } from '../http/pagination.js';
+import { apiPage, pageHref } from '../http/pagination.js';
 import { entityFilterSchema, getEntity, listEntities, setEntityActive, updateEntity } from '../rosters/entity-admin.js';
 import {
   certificateAlert, getInspector, inspectorFilterSchema, listInspectors, setInspectorStatus, updateInspector,
@@ -120,7 +120,7 @@ export function adminRostersRouter(options: AdminRostersOptions): Router {
   // ---- JSON reads for other government systems (staff only; the public lookup is elsewhere)
   router.get('/api/v1/admin/entities', async (req, res) => {
     const { rows, page } = await listEntities(requireInput(entityFilterSchema, req.query));
-    res.json({ entities: rows.map(({ _id, __v, ...rest }) => rest), page: { page: page.page, pages: page.pages, total: page.total } });
+    res.json({ entities: rows.map(({ _id, __v, ...rest }) => rest), page: apiPage(page) });
   });
   router.get('/api/v1/admin/entities/:code', async (req, res) => {
     const { _id, __v, ...entity } = await getEntity(req.params.code as string);
@@ -128,7 +128,7 @@ export function adminRostersRouter(options: AdminRostersOptions): Router {
   });
   router.get('/api/v1/admin/inspectors', async (req, res) => {
     const { rows, page } = await listInspectors(requireInput(inspectorFilterSchema, req.query), today());
-    res.json({ inspectors: rows.map(({ _id, __v, userId, ...rest }) => rest), page: { page: page.page, pages: page.pages, total: page.total } });
+    res.json({ inspectors: rows.map(({ _id, __v, userId, ...rest }) => rest), page: apiPage(page) });
   });
   router.get('/api/v1/admin/inspectors/:id', async (req, res) => {
     const { _id, __v, userId, ...inspector } = await getInspector(req.params.id as string);

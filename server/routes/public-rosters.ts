@@ -3,10 +3,10 @@
 // only the four public facts (see server/rosters/public-inspectors.ts).
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { InspectionItem } from '../../models/index.js';
 import { parseInput, requireInput } from '../http/validate.js';
-import { pageHref } from '../http/pagination.js';
-import { departmentNames, departmentOptions, isoDay, lookupInspectors } from '../rosters/public-inspectors.js';
+import { apiPage, pageHref } from '../http/pagination.js';
+import { listPublicItems } from '../rosters/public-items.js';
+import { departmentOptions, isoDay, lookupInspectors } from '../rosters/public-inspectors.js';
 
 const departmentCode = z.string().trim().regex(/^[A-Za-z0-9-]{1,32}$/, 'invalid_department').optional().or(z.literal('').transform(() => undefined));
 
@@ -20,17 +20,6 @@ const lookupQuery = z
     page: z.coerce.number().int().min(1).max(10_000).optional().default(1),
   });
 
-async function listItems(department: string | undefined) {
-  const filter: Record<string, unknown> = { active: true };
-  if (department) filter.departmentCode = department;
-  const [items, names] = await Promise.all([InspectionItem.find(filter).sort({ code: 1 }).lean(), departmentNames()]);
-  return items.map((item) => ({
-    code: item.code, name: item.name, legalBasis: item.legalBasis, department: names.get(item.departmentCode) ?? item.departmentCode,
-    targetType: item.targetType, methods: item.methods, content: item.content, ratio: item.ratioText,
-    frequency: item.frequencyText, kind: item.kind, requiredQualification: item.requiredQualification ?? null,
-  }));
-}
-
 export function publicRostersRouter(options: { timeZone: string; now?: () => Date }): Router {
   const router = Router();
   const today = () => isoDay((options.now ?? (() => new Date()))(), options.timeZone);
@@ -39,7 +28,7 @@ export function publicRostersRouter(options: { timeZone: string; now?: () => Dat
     const parsed = parseInput(itemsQuery, req.query);
     const department = parsed.ok ? parsed.value.department : undefined;
     res.status(parsed.ok ? 200 : 422).render('public/items', {
-      items: await listItems(department),
+      items: await listPublicItems(department),
       departments: await departmentOptions(),
       selected: department ?? '',
       fieldErrors: parsed.ok ? {} : parsed.fields,
@@ -62,13 +51,13 @@ export function publicRostersRouter(options: { timeZone: string; now?: () => Dat
 
   router.get('/api/v1/items', async (req, res) => {
     const query = requireInput(itemsQuery, req.query);
-    res.json({ items: await listItems(query.department) });
+    res.json({ items: await listPublicItems(query.department) });
   });
 
   router.get('/api/v1/inspectors/lookup', async (req, res) => {
     const query = requireInput(lookupQuery, req.query);
     const { inspectors, page } = await lookupInspectors(query, today(), options.timeZone);
-    res.json({ inspectors, page: { page: page.page, pages: page.pages, total: page.total } });
+    res.json({ inspectors, page: apiPage(page) });
   });
 
   return router;

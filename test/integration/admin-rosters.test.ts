@@ -97,7 +97,7 @@ describe('back-office roster pages', () => {
       const entity = await createEntity();
       const list = await admin.agent.get('/api/v1/admin/entities?type=企业').expect(200);
       expect(list.body.entities.map((e: { creditCode: string }) => e.creditCode)).to.deep.equal([entity.creditCode]);
-      expect(list.body.page).to.deep.equal({ page: 1, pages: 1, total: 1 });
+      expect(list.body.page).to.deep.equal({ page: 1, pages: 1, total: 1, totalExact: true, hasNext: false });
       const bad = await admin.agent.get('/api/v1/admin/entities?page=zero').expect(422);
       expect(bad.body.error.fields).to.have.property('page');
       const one = await admin.agent.get(`/api/v1/admin/entities/${entity.creditCode}`).expect(200);

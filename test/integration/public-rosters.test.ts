@@ -115,7 +115,7 @@ describe('public roster pages', () => {
       expect(first.text).to.include('第 1 / 2 页');
       const second = await request(app).get('/api/v1/inspectors/lookup?name=李&page=2').expect(200);
       expect(second.body.inspectors).to.have.length(5);
-      expect(second.body.page).to.deep.equal({ page: 2, pages: 2, total: 25 });
+      expect(second.body.page).to.deep.equal({ page: 2, pages: 2, total: 25, totalExact: true, hasNext: false });
     });
   });
 });
