@@ -1,9 +1,12 @@
 // The list of scheduled jobs the app runs. Each entry calls domain code shared with routes.
 import type { JobDefinition } from './scheduler.js';
 import { purgeExpiredAuthData } from '../server/auth/session-store.js';
+import { purgeImportFiles } from '../server/import/retention.js';
 
 export interface JobContext {
   timeZone: string;
+  /** DATA_DIR: where uploads and import error reports are kept. */
+  dataDir: string;
   /** Defaults to the wall clock; tests pass their own. */
   now?: () => Date;
 }
@@ -18,6 +21,14 @@ export function scheduledJobs(context: JobContext): JobDefinition[] {
       schedule: '*/10 * * * *',
       run: async () => {
         await purgeExpiredAuthData(now());
+      },
+    },
+    {
+      // Uploads and error reports are kept only as long as stated in server/import/retention.ts.
+      name: 'purge-import-files',
+      schedule: '17 * * * *',
+      run: async () => {
+        await purgeImportFiles(context.dataDir, now());
       },
     },
   ];

@@ -63,6 +63,12 @@ const importRunSchema = new Schema(
     /** The interrupted attempt this one continues; unique, so two processes cannot both resume it. */
     resumeOf: { type: Schema.Types.ObjectId, ref: 'ImportRun' },
     resumedFromRow: { type: Number, min: 0 },
+    /**
+     * "<kind>:<file sha256>:<the run this one follows, or 'first'>" — unique, so of two imports
+     * of the same file started at the same moment (both seeing the same latest run) only one is
+     * stored; the other is refused naming it. Absent on dry runs and on files refused outright.
+     */
+    claimKey: { type: String },
     columns: { type: [{ header: String, field: String, _id: false }], default: [] },
     unknownColumns: { type: [String], default: [] },
     /** The CSV error report, relative to DATA_DIR; absent when no row was rejected. */
@@ -83,6 +89,7 @@ importRunSchema.index({ startedAt: -1 });
 // sparse: on MongoDB, runs without resumeOf must not collide on a missing value (FerretDB ignores
 // sparse but already lets several documents lack a uniquely indexed field).
 importRunSchema.index({ resumeOf: 1 }, { unique: true, sparse: true });
+importRunSchema.index({ claimKey: 1 }, { unique: true, sparse: true });
 
 export type ImportRunFields = InferSchemaType<typeof importRunSchema>;
 export type ImportCounts = { read: number; inserted: number; updated: number; unchanged: number; duplicates: number; rejected: number };

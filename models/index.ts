@@ -10,3 +10,8 @@ export * from './user.js';
 export * from './audit-event.js';
 export * from './login-attempt.js';
 export * from './session.js';
+
+// Every stored text is checked for control characters and malformed Unicode (safe-text.ts).
+import mongoose from 'mongoose';
+import { applySafeTextRule } from './safe-text.js';
+for (const model of Object.values(mongoose.models)) applySafeTextRule(model.schema);

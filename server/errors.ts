@@ -40,7 +40,7 @@ export class ForbiddenError extends AppError {
 
 export class ConflictError extends AppError {
   override readonly status = 409;
-  override readonly code = 'conflict';
+  override readonly code: string = 'conflict';
 }
 
 export class PayloadTooLargeError extends AppError {
@@ -48,10 +48,39 @@ export class PayloadTooLargeError extends AppError {
   override readonly code = 'payload_too_large';
 }
 
+export class BadRequestError extends AppError {
+  override readonly status = 400;
+  override readonly code: string = 'bad_request';
+  constructor(message: string, code?: string, details?: Record<string, unknown>) {
+    super(message, details);
+    if (code) this.code = code;
+  }
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  override readonly status = 415;
+  override readonly code = 'unsupported_media_type';
+}
+
+/** Any other client error a library raised with its own 4xx status (kept as it came). */
+export class ClientError extends AppError {
+  constructor(override readonly status: number, override readonly code: string, message: string) {
+    super(message);
+  }
+}
+
 /** The database is not reachable: callers may retry later. */
 export class UnavailableError extends AppError {
   override readonly status = 503;
-  override readonly code = 'unavailable';
+  override readonly code: string = 'unavailable';
+}
+
+/** Too much of one kind of work at once (e.g. draw verifications): retry in a few seconds. */
+export class BusyError extends UnavailableError {
+  override readonly code = 'busy';
+  constructor(message: string, readonly retryAfterSeconds = 5) {
+    super(message);
+  }
 }
 
 /** Converts a Mongoose ValidationError (duck-typed, to keep this module free of mongoose). */

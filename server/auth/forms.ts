@@ -9,6 +9,9 @@ import { parseInput } from '../http/validate.js';
 /** One form field: a single string (repeated fields arrive as arrays and are refused). */
 export const text = (max = 200) => z.string({ error: 'validation.invalid' }).max(max, 'validation.too_long').optional().default('');
 
+/** Codes of the shared text check (server/http/validate.ts), shown from the 'validation.' namespace. */
+const TEXT_PROBLEMS = new Set(['control_character', 'malformed_unicode']);
+
 export type FormResult<T> = { ok: true; value: T } | { ok: false; fields: FieldErrors };
 
 export function readForm<S extends z.ZodType>(schema: S, body: unknown): FormResult<z.output<S>> {
@@ -17,7 +20,7 @@ export function readForm<S extends z.ZodType>(schema: S, body: unknown): FormRes
   // The auth pages show only messages from the 'validation.' catalogue namespace.
   const fields: FieldErrors = {};
   for (const [key, message] of Object.entries(parsed.fields)) {
-    fields[key === '_' ? '_form' : key] = message.startsWith('validation.') ? message : 'validation.invalid';
+    fields[key === '_' ? '_form' : key] = message.startsWith('validation.') ? message : TEXT_PROBLEMS.has(message) ? `validation.${message}` : 'validation.invalid';
   }
   return { ok: false, fields };
 }

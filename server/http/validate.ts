@@ -2,18 +2,43 @@
 // value, or into field messages that a form shows next to its inputs (422) or an API returns.
 import { z } from 'zod';
 import { ValidationError, type FieldErrors } from '../errors.js';
+import { unsafeTextReason } from '../../models/safe-text.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; fields: FieldErrors };
 
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): Parsed<z.output<S>> {
+export interface ParseOptions {
+  /** Fields that may hold TAB, LF and CR (multi-line text areas). */
+  multiline?: readonly string[];
+}
+
+/**
+ * Checks the input against the schema. Before any schema rule, every text value is checked for
+ * control characters and malformed Unicode (models/safe-text.ts), whichever form it comes
+ * from, so no field can store them; such a field gets the code `control_character` or
+ * `malformed_unicode`.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, options: ParseOptions = {}): Parsed<z.output<S>> {
+  const fields: FieldErrors = unsafeTextFields(input, options);
   const result = schema.safeParse(input ?? {});
-  if (result.success) return { ok: true, value: result.data };
-  const fields: FieldErrors = {};
-  for (const issue of result.error.issues) {
+  if (result.success && Object.keys(fields).length === 0) return { ok: true, value: result.data };
+  for (const issue of result.success ? [] : result.error.issues) {
     const key = issue.path.join('.') || '_';
     fields[key] ??= issue.message;
   }
   return { ok: false, fields };
+}
+
+function unsafeTextFields(input: unknown, options: ParseOptions): FieldErrors {
+  const fields: FieldErrors = {};
+  if (typeof input !== 'object' || input === null) return fields;
+  for (const [key, value] of Object.entries(input)) {
+    const texts = Array.isArray(value) ? value : [value];
+    for (const text of texts) {
+      const reason = typeof text === 'string' ? unsafeTextReason(text, { multiline: options.multiline?.includes(key) ?? false }) : undefined;
+      if (reason) fields[key] ??= reason;
+    }
+  }
+  return fields;
 }
 
 /** Like parseInput, but throws ValidationError (for JSON APIs, where the error handler answers 422). */

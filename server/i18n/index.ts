@@ -2,6 +2,7 @@
 // request. The choice comes from ?lang= (and is then kept in a cookie) or the cookie alone,
 // so that it survives navigation without JavaScript.
 import type { NextFunction, Request, Response } from 'express';
+import { parse as parseCookie } from 'cookie';
 import zhCN from './zh-CN.json' with { type: 'json' };
 import en from './en.json' with { type: 'json' };
 
@@ -26,13 +27,9 @@ function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && Object.hasOwn(LOCALES, value);
 }
 
+/** The cookie's value; an unreadable one (e.g. `lang=%FF`) is ignored, never an error. */
 function cookieValue(req: Request, name: string): string | undefined {
-  const header = req.headers.cookie ?? '';
-  for (const part of header.split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(rest.join('='));
-  }
-  return undefined;
+  return parseCookie(req.headers.cookie ?? '')[name];
 }
 
 export function i18nMiddleware(req: Request, res: Response, next: NextFunction): void {

@@ -11,6 +11,8 @@ import { ImportFileError, type SourceRow } from './types.js';
 import type { OpenedSource } from './source.js';
 
 const HEAD_BYTES = 64 * 1024;
+/** Characters one CSV record may hold: a real roster row is a few hundred. */
+export const MAX_RECORD_CHARS = 1024 * 1024;
 const READ_CHUNK = 64 * 1024;
 
 export interface CsvOptions {
@@ -36,6 +38,7 @@ export async function openCsv(path: string, size: number, options: CsvOptions): 
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: true,
+    max_record_size: MAX_RECORD_CHARS,
   });
   const file = createReadStream(path, { highWaterMark: READ_CHUNK });
   // pipeline destroys every stage with the first error, so the parser's iterator throws it.
@@ -76,6 +79,9 @@ async function* records(iterator: AsyncIterator<{ record: string[]; info: Info }
 function asFileError(error: unknown): unknown {
   if (error instanceof ImportFileError) return error;
   const csv = error as { code?: string; message?: string; lines?: number };
+  if (csv.code === 'CSV_MAX_RECORD_SIZE') {
+    return new ImportFileError('too_large', `第 ${csv.lines ?? '?'} 行超过单行 ${MAX_RECORD_CHARS / 1024 / 1024} M 字符的上限，文件不像是名录表格`);
+  }
   if (typeof csv.code === 'string' && csv.code.startsWith('CSV_')) {
     return new ImportFileError('csv_syntax', `CSV 格式错误（第 ${csv.lines ?? '?'} 行附近）：${csv.message ?? csv.code}`);
   }

@@ -8,6 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import type { ImportRowError } from './types.js';
+import { csvLine, csvLines, EXCEL_UTF8_BOM } from '../text/csv.js';
 
 export const ERROR_REPORT_HEADER = ['行号', '列名', '值', '错误代码', '错误说明'];
 
@@ -26,7 +27,7 @@ export class ErrorReportWriter {
   async append(errors: readonly ImportRowError[]): Promise<void> {
     if (errors.length === 0) return;
     const stream = this.stream ?? (await this.open());
-    const text = errors.map((e) => csvLine([String(e.row), e.column, e.value, e.code, e.message])).join('');
+    const text = csvLines(errors.map((e) => [String(e.row), e.column, e.value, e.code, e.message]));
     this.count += errors.length;
     if (!stream.write(text)) await once(stream, 'drain');
   }
@@ -44,17 +45,8 @@ export class ErrorReportWriter {
   private async open(): Promise<WriteStream> {
     await mkdir(dirname(this.path), { recursive: true });
     const stream = createWriteStream(this.path);
-    stream.write(`\uFEFF${csvLine(ERROR_REPORT_HEADER)}`);
+    stream.write(`${EXCEL_UTF8_BOM}${csvLine(ERROR_REPORT_HEADER)}`);
     this.stream = stream;
     return stream;
   }
-}
-
-/** RFC 4180 quoting, and a leading apostrophe so that a value like "=1+1" is not a formula in Excel. */
-export function csvLine(fields: readonly string[]): string {
-  return `${fields.map((field) => csvField(/^[=+\-@\t\r]/.test(field) ? `'${field}` : field)).join(',')}\r\n`;
-}
-
-function csvField(field: string): string {
-  return /[",\r\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
 }

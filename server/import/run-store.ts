@@ -72,25 +72,46 @@ function processExists(pid: number): boolean {
  * still alive, refuses. Dry runs never resume and never block.
  */
 export async function claimRun(start: RunStart, now = new Date()): Promise<{ runId: Types.ObjectId; resume?: Resumption }> {
-  const resume = start.dryRun ? undefined : await findResumable(start, now);
+  const latest = start.dryRun ? undefined : await latestRun(start);
+  const resume = latest ? await resumableFrom(latest, start, now) : undefined;
+  const claimKey = start.dryRun ? undefined : `${start.kind}:${start.fileSha256}:${latest ? String(latest._id) : 'first'}`;
   try {
     const run = await ImportRun.create({
       ...start, status: 'running', startedAt: now, heartbeatAt: now, host: hostname(), pid: process.pid,
+      ...(claimKey ? { claimKey } : {}),
       ...(resume ? { resumeOf: resume.resumeOf, resumedFromRow: resume.fromRow, counts: { ...resume.carried } } : {}),
     });
     return { runId: run._id, ...(resume ? { resume } : {}) };
   } catch (error) {
-    if (isDuplicateKeyError(error)) throw new ConflictError('另一个进程刚刚接续了这次中断的导入', { reason: 'already_resumed' });
-    throw error;
+    if (!isDuplicateKeyError(error)) throw error;
+    // Another request claimed the same continuation a moment ago: name its run.
+    const winner = claimKey ? await ImportRun.findOne({ claimKey }, { _id: 1 }).lean() : null;
+    throw importRunning(winner ? String(winner._id) : undefined);
   }
 }
 
-async function findResumable(start: RunStart, now: Date): Promise<Resumption | undefined> {
-  const latest = await ImportRun.findOne({ kind: start.kind, fileSha256: start.fileSha256, dryRun: false }).sort({ startedAt: -1 }).lean();
-  if (!latest) return undefined;
-  if (isLive(latest, now)) {
-    throw new ConflictError('同一文件的导入正在进行中', { reason: 'already_running', runId: String(latest._id) });
-  }
+/** 409 naming the import already running on the same file. */
+export function importRunning(runId: string | undefined): ImportConflictError {
+  return new ImportConflictError(
+    runId ? `同一文件的导入正在进行中（导入编号 ${runId}），请等它结束后再试` : '同一文件的导入正在进行中，请等它结束后再试',
+    { reason: 'already_running', ...(runId ? { runId } : {}) },
+  );
+}
+
+export class ImportConflictError extends ConflictError {
+  override readonly code = 'import_running';
+}
+
+async function latestRun(start: RunStart) {
+  return ImportRun.findOne({ kind: start.kind, fileSha256: start.fileSha256, dryRun: false }).sort({ startedAt: -1 }).lean();
+}
+
+/**
+ * If the latest attempt on the same file and kind stopped part-way, this one continues it
+ * (rows up to its lastCommittedRow are not written again); if it is still alive, refuses.
+ */
+async function resumableFrom(latest: NonNullable<Awaited<ReturnType<typeof latestRun>>>, start: RunStart, now: Date): Promise<Resumption | undefined> {
+  if (isLive(latest, now)) throw importRunning(String(latest._id));
   if (latest.status === 'completed' || latest.lastCommittedRow === 0) return undefined;
   // Rows are only the same rows when read the same way.
   if (latest.format !== start.format || (latest.encoding ?? undefined) !== start.encoding) return undefined;

@@ -2,6 +2,7 @@
 // dates as YYYY-MM-DD, several special rosters in one cell separated by "；", GB18030 or UTF-8.
 // Tests, the benchmark and (later) the "download a template" link use it; files of any size
 // are written as a stream.
+import { csvLine } from '../text/csv.js';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import iconv from 'iconv-lite';
@@ -38,9 +39,9 @@ export function inspectorRow(inspector: DemoInspector): string[] {
   ];
 }
 
-/** CSV text of one record (RFC 4180 quoting), CRLF-terminated like Excel writes it. */
+/** CSV text of one record as another system exports it: values as they are, no formula escaping. */
 export function csvRecord(fields: readonly string[]): string {
-  return `${fields.map((f) => (/[",\r\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',')}\r\n`;
+  return csvLine(fields, { neutraliseFormulas: false });
 }
 
 /** Writes header + rows in `encoding` (UTF-8 optionally with a BOM), 1000 records per write. */

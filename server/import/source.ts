@@ -6,6 +6,7 @@ import type { Encoding } from './encoding.js';
 import { openCsv } from './csv-source.js';
 import { openXlsx } from './xlsx-source.js';
 import { ImportFileError, type SourceRow } from './types.js';
+import { MAX_COLUMNS } from './limits.js';
 
 export type FileFormat = 'csv' | 'xlsx';
 
@@ -31,9 +32,14 @@ export async function openSource(path: string, options: OpenOptions = {}): Promi
   const size = await fileSize(path);
   if (size === 0) throw new ImportFileError('empty_file', '文件为空');
   const format = await sniffFormat(path);
-  return format === 'xlsx'
-    ? openXlsx(path, size)
-    : openCsv(path, size, { encoding: options.encoding ?? 'auto', delimiter: options.delimiter });
+  const source = format === 'xlsx'
+    ? await openXlsx(path, size)
+    : await openCsv(path, size, { encoding: options.encoding ?? 'auto', delimiter: options.delimiter });
+  if (source.header.length > MAX_COLUMNS) {
+    await source.close();
+    throw new ImportFileError('too_many_columns', `表头有 ${source.header.length} 列，超过 ${MAX_COLUMNS} 列的上限`, { columns: source.header.length, limit: MAX_COLUMNS });
+  }
+  return source;
 }
 
 async function fileSize(path: string): Promise<number> {

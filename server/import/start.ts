@@ -70,16 +70,20 @@ export async function startImport(request: ImportRequest): Promise<ImportHandle>
     ? await storeUpload(request.source.stream, request.source.fileName, request.dataDir, request.kind, request.source.maxBytes)
     : await describeFile(request.source.path, request.source.fileName);
   const start = runStart(request, file);
-  const { source, mapping } = await openAndMap(request, file, start);
+  let opened: Awaited<ReturnType<typeof openAndMap>> | undefined;
   let claimed: Awaited<ReturnType<typeof claimRun>>;
   try {
-    start.columns = mapping.mapped;
-    start.unknownColumns = mapping.unknown;
+    opened = await openAndMap(request, file, start);
+    start.columns = opened.mapping.mapped;
+    start.unknownColumns = opened.mapping.unknown;
     claimed = await claimRun(start);
   } catch (error) {
-    await source.close();
+    // A refused upload is not kept (see retention.ts); a CLI file is the user's own.
+    await opened?.source.close();
+    if (file.uploaded) await rm(file.path, { force: true });
     throw error;
   }
+  const { source, mapping } = opened;
   const runId = String(claimed.runId);
   const done = execute(request, { file, source, mapping, runId: claimed.runId, resume: claimed.resume });
   return { runId, unknownColumns: mapping.unknown, done, ...(claimed.resume ? { resumedFromRow: claimed.resume.fromRow } : {}) };
@@ -151,7 +155,8 @@ async function execute(request: ImportRequest, prepared: Prepared): Promise<Impo
   await source.close().catch(() => {});
   const snapshot = engine?.committed ?? emptySnapshot(resume);
   await recorder.finish(status, snapshot, failure).catch(() => {});
-  if (status === 'completed' && file.uploaded && !request.dryRun) await rm(file.path, { force: true });
+  // Whatever the outcome: resuming means uploading the same file again (see retention.ts).
+  if (file.uploaded) await rm(file.path, { force: true });
   return summarise(prepared, snapshot, status, failure, startedAt, errorReport.written ? join(request.dataDir, report.relative) : undefined);
 }
 

@@ -36,7 +36,9 @@ export type FileProblem =
   | 'encoding'
   | 'csv_syntax'
   | 'xlsx_invalid'
-  | 'too_large';
+  | 'too_large'
+  | 'too_many_columns'
+  | 'too_many_rows';
 
 /**
  * The file as a whole cannot be imported (missing required column, undecodable bytes…).

@@ -2,6 +2,7 @@
 // problems are reported at once, one line each), required cells are checked, then the kind
 // builds model fields and checks what spans columns. Pure apart from the context handed in.
 import { cellText } from './cells.js';
+import { unsafeTextReason } from '../../models/safe-text.js';
 import type { ColumnMapping } from './columns.js';
 import type { KindContext, KindDefinition } from './kinds/kind.js';
 import type { ImportRowError, SourceRow, ValidationOutcome } from './types.js';
@@ -17,6 +18,11 @@ export function validateRow(kind: KindDefinition, mapping: ColumnMapping, source
     const cell = source.cells[index] ?? null;
     const column = mapping.headers[index] as string;
     valueText.set(spec.field, cellText(cell));
+    const unsafe = typeof cell === 'string' ? unsafeTextReason(cell) : undefined;
+    if (unsafe) {
+      errors.push(rowError(source.row, column, cell as string, unsafe, UNSAFE_TEXT_MESSAGES[unsafe](column)));
+      return;
+    }
     const parsed = spec.parse(cell, column);
     if ('error' in parsed) {
       errors.push(rowError(source.row, column, cellText(cell), parsed.error.code, parsed.error.message));
@@ -44,7 +50,17 @@ function labelOf(kind: KindDefinition, field: string): string {
   return kind.columns.find((spec) => spec.field === field)?.label ?? field;
 }
 
+const UNSAFE_TEXT_MESSAGES = {
+  control_character: (column: string) => `「${column}」含有控制字符（如 NUL 等不可见字符）`,
+  malformed_unicode: (column: string) => `「${column}」含有无效的 Unicode 字符`,
+} as const;
+
 export function rowError(row: number, column: string, value: string, code: string, message: string): ImportRowError {
   const shown = value.length > MAX_VALUE_IN_REPORT ? `${value.slice(0, MAX_VALUE_IN_REPORT)}…` : value;
-  return { row, column, value: shown, code, message };
+  return { row, column: visible(column), value: visible(shown), code, message: visible(message) };
+}
+
+/** The report shows what was wrong without carrying it on: control characters as \uXXXX, lone surrogates as U+FFFD. */
+function visible(text: string): string {
+  return text.toWellFormed().replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

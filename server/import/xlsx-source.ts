@@ -3,19 +3,30 @@
 // dates stay dates, numbers stay numbers, so the validators can tell an Excel date cell from
 // text. Caveat of the format, not of this code: a worksheet stored before the shared-strings
 // part is spooled by exceljs to a temporary file first, and shared strings are held in memory.
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { cellText } from './cells.js';
+import { boundedWorkbookCopy } from './xlsx-bounds.js';
 import { ImportFileError, type Cell, type SourceRow } from './types.js';
 import type { OpenedSource } from './source.js';
+
+/** Checked copies live in the system's temporary folder until the import closes its source. */
+export const CHECKED_COPY_PREFIX = 'shuangsuiji-xlsx-';
 
 type Reader = InstanceType<typeof ExcelJS.stream.xlsx.WorkbookReader>;
 type SheetReader = ExcelJS.stream.xlsx.WorksheetReader & { id?: number };
 
 export async function openXlsx(path: string, size: number): Promise<OpenedSource> {
+  // exceljs reads a checked copy holding only the parts it needs (see xlsx-bounds.ts).
+  const checked = await boundedWorkbookCopy(path, join(tmpdir(), `${CHECKED_COPY_PREFIX}${randomUUID()}.xlsx`));
+  const checkedSize = Math.max(1, (await stat(checked.path)).size);
   let bytes = 0;
-  const file = createReadStream(path, { highWaterMark: 256 * 1024 });
+  const file = createReadStream(checked.path, { highWaterMark: 256 * 1024 });
   const counter = new Transform({
     transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
       bytes += chunk.length;
@@ -29,18 +40,27 @@ export async function openXlsx(path: string, size: number): Promise<OpenedSource
     worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore',
   });
   const rows = firstSheetRows(reader);
-  const header = await nextRow(rows);
-  if (!header) throw new ImportFileError('empty_file', '工作簿的第一个工作表中没有表头行');
+  const close = async () => {
+    file.destroy();
+    counter.destroy();
+    await checked.remove();
+  };
+  let header: SourceRow | undefined;
+  try {
+    header = await nextRow(rows);
+    if (!header) throw new ImportFileError('empty_file', '工作簿的第一个工作表中没有表头行');
+  } catch (error) {
+    await close();
+    throw error;
+  }
   return {
     format: 'xlsx',
     size,
     header: header.cells.map((cell) => (cell === null ? '' : cellText(cell))),
     rows,
-    bytesRead: () => bytes,
-    close: async () => {
-      file.destroy();
-      counter.destroy();
-    },
+    // Progress is measured on the copy, reported in the original file's bytes.
+    bytesRead: () => Math.min(size, Math.round((bytes * size) / checkedSize)),
+    close,
   };
 }
 
@@ -63,7 +83,10 @@ async function* firstSheetRows(reader: Reader): AsyncGenerator<SourceRow> {
     }
   } catch (error) {
     if (error instanceof ImportFileError) throw error;
-    throw new ImportFileError('xlsx_invalid', `无法读取 Excel 文件：${(error as Error).message}`);
+    // exceljs's own messages describe its internals ("Cannot read properties…"), not the file.
+    throw new ImportFileError('xlsx_invalid', '无法读取 Excel 文件：工作簿的结构不符合 XLSX 格式。请用 Excel 或 WPS 打开后另存为 .xlsx，或导出为 CSV 后再导入', {
+      cause: (error as Error).message?.slice(0, 200),
+    });
   }
   throw new ImportFileError('xlsx_invalid', 'Excel 文件中没有工作表');
 }

@@ -3,22 +3,40 @@
 // outside development.
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { translator, DEFAULT_LOCALE } from '../i18n/index.js';
-import { AppError, fromMongooseValidation, NotFoundError, PayloadTooLargeError, ValidationError } from '../errors.js';
+import { AppError, BusyError, ClientError, ConflictError, fromMongooseValidation, isDuplicateKeyError, NotFoundError, UnavailableError, ValidationError } from '../errors.js';
 
 export const notFoundHandler: RequestHandler = (req) => {
   throw new NotFoundError(`No page or resource at ${req.method} ${req.path}`);
 };
 
-/** Turns anything thrown into an AppError; unknown errors become a plain 500. */
-function normalise(error: unknown): AppError {
+/** body-parser's error types whose status alone would say too little. */
+const LIBRARY_CODES: Readonly<Record<string, string>> = {
+  'entity.too.large': 'payload_too_large',
+  'parameters.too.many': 'too_many_parameters',
+  'charset.unsupported': 'unsupported_media_type',
+  'encoding.unsupported': 'unsupported_media_type',
+  'entity.parse.failed': 'bad_request',
+  'request.aborted': 'bad_request',
+  'request.size.invalid': 'bad_request',
+};
+
+/**
+ * Turns anything thrown into an AppError. An error that carries a 4xx status (body-parser,
+ * http-errors, busboy wrappers…) keeps that status; a duplicate key is a conflict; anything
+ * else is a plain 500 whose details stay in the log.
+ */
+export function normalise(error: unknown): AppError {
   if (error instanceof AppError) return error;
   const validation = fromMongooseValidation(error);
   if (validation) return validation;
-  const status = (error as { status?: number; type?: string }).status;
-  const type = (error as { type?: string }).type;
-  if (type === 'entity.too.large') return new PayloadTooLargeError('The request body is too large.');
+  if (isDuplicateKeyError(error)) return new ConflictError('A record with the same key already exists.');
+  const { status, statusCode, type, message } = (error ?? {}) as { status?: unknown; statusCode?: unknown; type?: unknown; message?: unknown };
+  const httpStatus = typeof status === 'number' ? status : typeof statusCode === 'number' ? statusCode : undefined;
   if (type === 'entity.parse.failed') return new ValidationError({ body: 'malformed JSON' }, 'The request body is not valid JSON.');
-  if (status === 400) return new ValidationError({}, 'The request is malformed.');
+  if (httpStatus !== undefined && httpStatus >= 400 && httpStatus < 500) {
+    const code = (typeof type === 'string' && LIBRARY_CODES[type]) || (httpStatus === 413 ? 'payload_too_large' : httpStatus === 415 ? 'unsupported_media_type' : 'bad_request');
+    return new ClientError(httpStatus, code, typeof message === 'string' && message ? message : 'The request cannot be processed.');
+  }
   return new AppError('Internal server error');
 }
 
@@ -35,6 +53,7 @@ export function errorHandler(options: { showDetails: boolean }): ErrorRequestHan
       return;
     }
     res.status(appError.status);
+    if (appError instanceof BusyError) res.set('Retry-After', String(appError.retryAfterSeconds));
     const requestId = String(req.id ?? '');
     if (wantsJson(req)) {
       res.json(jsonBody(appError, requestId, options.showDetails ? error : undefined));
@@ -47,10 +66,11 @@ export function errorHandler(options: { showDetails: boolean }): ErrorRequestHan
 function jsonBody(error: AppError, requestId: string, raw: unknown) {
   const body: Record<string, unknown> = {
     code: error.code,
-    message: error.status >= 500 ? 'Internal server error' : error.message,
+    message: error.status >= 500 && !(error instanceof UnavailableError) ? 'Internal server error' : error.message,
     requestId,
   };
   if (error instanceof ValidationError) body.fields = error.fields;
+  else if (error.details && error.status < 500) body.details = error.details;
   if (raw instanceof Error && error.status >= 500) body.detail = raw.stack;
   return { error: body };
 }
@@ -67,9 +87,14 @@ function renderHtml(res: Response, error: AppError, requestId: string, stack: st
     error.status === 404 ? say('error.404.title', 'Not found') :
     error.status >= 500 ? say('error.500.title', 'Server error') :
     say('error.generic.title', 'Request failed');
+  // A client error with a catalogued code is explained in the page's language; others say
+  // what the thrower wrote (domain errors carry messages meant for people).
+  const codeKey = `error.code.${error.code}`;
+  const catalogued = t(codeKey);
   const message =
     error.status === 404 ? say('error.404.body', error.message) :
-    error.status >= 500 ? say('error.500.body', 'Internal server error') :
+    error.status >= 500 && !(error instanceof BusyError) ? say('error.500.body', 'Internal server error') :
+    catalogued !== codeKey && !(error instanceof ValidationError) ? catalogued :
     error.message;
   res.render('errors/error', { title, message, requestId, stack }, (renderError, html) => {
     // If even the error page cannot render (e.g. a broken template), answer in plain text.

@@ -4,7 +4,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { IMPORT_KINDS } from '../../models/import-run.js';
-import { ValidationError } from '../errors.js';
+import { AppError, ValidationError } from '../errors.js';
 import { withUploadedFile } from '../http/multipart.js';
 import { parseInput } from '../http/validate.js';
 import { getImportRun, listImportRuns, openErrorReport, startImport, type ImportHandle } from '../import/index.js';
@@ -20,7 +20,7 @@ const optionsSchema = z.object({
 });
 
 function startFromUpload(req: Request, dataDir: string, via: 'web' | 'api', fixedKind?: string): Promise<ImportHandle> {
-  return withUploadedFile(req, 'file', async ({ fields, fileName, stream }) => {
+  return withUploadedFile(req, 'file', { maxFileBytes: MAX_UPLOAD_BYTES }, async ({ fields, fileName, stream }) => {
     const parsed = parseInput(optionsSchema, { ...fields, ...(fixedKind ? { kind: fixedKind } : {}) });
     if (!parsed.ok) throw new ValidationError(parsed.fields);
     const user = req.user as CurrentUser;
@@ -47,11 +47,15 @@ export function adminImportsRouter(options: { dataDir: string }): Router {
       const handle = await startFromUpload(req, options.dataDir, 'web');
       res.redirect(303, `/admin/imports/${handle.runId}`);
     } catch (error) {
-      if (!(error instanceof ValidationError) && (error as { status?: number }).status !== 422) throw error;
+      // Any client error (bad file, a running import of the same file, a malformed or oversized
+      // upload) re-renders the form with its status and message; server errors go on.
+      if (!(error instanceof AppError) || error.status >= 500) throw error;
       const fieldErrors = error instanceof ValidationError ? error.fields : {};
-      res.status(422).render('admin/imports/index', {
-        runs: await listImportRuns({ limit: 20 }), kinds: IMPORT_KINDS, fieldErrors,
-        failure: error instanceof ValidationError ? undefined : (error as Error).message,
+      const t = res.locals.t as (key: string) => string;
+      const catalogued = t(`error.code.${error.code}`);
+      const failure = error instanceof ValidationError ? undefined : catalogued !== `error.code.${error.code}` ? catalogued : error.message;
+      res.status(error.status).render('admin/imports/index', {
+        runs: await listImportRuns({ limit: 20 }), kinds: IMPORT_KINDS, fieldErrors, failure,
       });
     }
   });

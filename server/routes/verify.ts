@@ -2,38 +2,39 @@
 // whether it recomputes. With JavaScript the browser runs the very same engine (bundled in
 // public/build/draw-verify.js) and nothing is uploaded; without it the server runs it.
 import { Router, type Request } from 'express';
-import busboy from 'busboy';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../paths.js';
 import { verify, type VerifyResult } from '../draw/index.js';
-import { PayloadTooLargeError, ValidationError } from '../errors.js';
+import { BusyError, ValidationError } from '../errors.js';
+import { readUploadedFile } from '../http/multipart.js';
 
-/** A national-scale draw record (5M-entity pool digest, 150k selections) stays well under this. */
-export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
+/**
+ * The largest record accepted for upload. A record grows by about 105 bytes per pool entity,
+ * so this covers draws from pools of up to about 300,000 entities (a county's whole roster)
+ * with margin; larger draws are verified offline with `npm run verify-draw`, which reads the
+ * file from disk.
+ */
+export const MAX_RECORD_BYTES = 32 * 1024 * 1024;
+/** Verifications running at once (each holds a record and recomputes a draw); more wait their turn by retrying. */
+export const MAX_CONCURRENT_VERIFICATIONS = 2;
 
-/** Reads the single uploaded file field `record` into memory, bounded by MAX_RECORD_BYTES. */
-function readUploadedRecord(req: Request): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    let parser: busboy.Busboy;
+/** Runs `work` if a verification slot is free, else answers 503 busy at once (before reading the body). */
+function verificationSlots() {
+  let active = 0;
+  return async <T>(work: () => Promise<T>): Promise<T> => {
+    if (active >= MAX_CONCURRENT_VERIFICATIONS) throw new BusyError('Other draws are being verified right now; try again in a few seconds.');
+    active += 1;
     try {
-      parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: MAX_RECORD_BYTES, fields: 5 } });
-    } catch {
-      reject(new ValidationError({ record: 'no_file' }, 'Upload the draw record as a file.'));
-      return;
+      return await work();
+    } finally {
+      active -= 1;
     }
-    let content: Buffer | undefined;
-    parser.on('file', (name, stream) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('limit', () => reject(new PayloadTooLargeError(`The record is larger than ${MAX_RECORD_BYTES / 1024 / 1024} MiB.`)));
-      stream.on('end', () => {
-        if (name === 'record') content = Buffer.concat(chunks);
-      });
-    });
-    parser.on('error', reject);
-    parser.on('close', () => (content && content.length > 0 ? resolve(content) : reject(new ValidationError({ record: 'no_file' }, 'Choose a draw record file.'))));
-    req.pipe(parser);
-  });
+  };
+}
+
+async function readUploadedRecord(req: Request): Promise<string> {
+  const { content } = await readUploadedFile(req, 'record', { maxFileBytes: MAX_RECORD_BYTES, maxFields: 5 });
+  return content.toString('utf8');
 }
 
 function verifyText(text: string): VerifyResult {
@@ -48,13 +49,14 @@ function verifyText(text: string): VerifyResult {
 
 export function verifyRouter(): Router {
   const router = Router();
+  const inSlot = verificationSlots();
   router.get('/verify', (_req, res) => {
     res.render('public/verify', { result: undefined, fieldErrors: {} });
   });
   router.post('/verify', async (req, res) => {
     try {
-      const content = await readUploadedRecord(req);
-      res.render('public/verify', { result: verifyText(content.toString('utf8')), fieldErrors: {} });
+      const result = await inSlot(async () => verifyText(await readUploadedRecord(req)));
+      res.render('public/verify', { result, fieldErrors: {} });
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       res.status(422).render('public/verify', { result: undefined, fieldErrors: error.fields });
@@ -65,8 +67,7 @@ export function verifyRouter(): Router {
     res.type('text/plain; charset=utf-8').sendFile(join(PROJECT_ROOT, 'DRAW-SPEC.md'));
   });
   router.post('/api/v1/draws/verify', async (req, res) => {
-    const content = await readUploadedRecord(req);
-    res.json({ result: verifyText(content.toString('utf8')) });
+    res.json({ result: await inSlot(async () => verifyText(await readUploadedRecord(req))) });
   });
   return router;
 }

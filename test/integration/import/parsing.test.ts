@@ -6,7 +6,7 @@ import { date, creditCode, listOf, text, type Parsed } from '../../../server/imp
 import { mapColumns } from '../../../server/import/columns.js';
 import { DuplicateTracker } from '../../../server/import/duplicates.js';
 import { detectEncoding } from '../../../server/import/encoding.js';
-import { csvLine } from '../../../server/import/error-report.js';
+import { csvLine } from '../../../server/text/csv.js';
 import { KINDS } from '../../../server/import/kinds/index.js';
 import { ImportFileError } from '../../../server/import/types.js';
 import { buildCreditCode } from '../../../server/rosters/credit-code.js';
