@@ -11,6 +11,7 @@ import type { Store } from 'express-session';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { requestLogger } from './middleware/request-logger.js';
+import { databaseAvailability } from './middleware/database-availability.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { i18nMiddleware } from './i18n/index.js';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths.js';
@@ -92,6 +93,7 @@ export function createApp({
   app.use(healthRouter(isReady));
   app.use(express.static(PUBLIC_DIR, { maxAge: config.isProduction ? '1h' : 0, index: false }));
   app.use(i18nMiddleware);
+  app.use(databaseAvailability()); // 503 at once while the database is unreachable (after probes and static files)
   app.use(sessionMiddleware({ secret: sessionSecret, secure: secureCookies, ...(sessionStore ? { store: sessionStore } : {}) }));
   app.use(loadCurrentUser(clock));
   app.use(pageLocals(access, timeZone));

@@ -32,17 +32,21 @@ export const CONFIG_DOCS = {
     doc: 'Where the embedded database keeps its files (and the development session secret). Reused across restarts.',
   },
   EMBEDDED_DB_PORT: { schema: port.default(27018), doc: 'Loopback port of the embedded database server.' },
+  EMBEDDED_DB: {
+    schema: z.enum(['java', 'ferretdb', 'mongod']).optional(),
+    doc: 'Which embedded database server to run: `java` (mongo-java-server 1.47.0 on H2, the default; needs Java 17+ and Maven once), `ferretdb` (FerretDB 1.24.2 on SQLite; needs Go once) or `mongod`. Unset: `mongod` if one is found, else the kind whose data `DATA_DIR` already holds, else `java`, else `ferretdb`.',
+  },
   MONGOD_BIN: {
     schema: z.string().min(1).optional(),
-    doc: 'Path to a `mongod` binary. When set (or when `mongod` is on `PATH`) the embedded database is a real mongod instead of FerretDB.',
+    doc: 'Path to a `mongod` binary. When set (or when `mongod` is on `PATH`) the embedded database is a real mongod.',
   },
   FERRETDB_BIN: {
     schema: z.string().min(1).optional(),
-    doc: 'Path to a FerretDB 1.24.2 binary, skipping the one-time build from the Go module proxy.',
+    doc: 'Path to a FerretDB 1.24.2 binary, skipping the one-time build from the Go module proxy (with `EMBEDDED_DB=ferretdb`).',
   },
   CACHE_DIR: {
     schema: z.string().min(1).default(join(homedir(), '.cache', 'shuangsuiji')),
-    doc: 'Where the built FerretDB binary is cached (outside the work tree, shared by app, tests and benchmarks).',
+    doc: 'Where the embedded database servers are prepared once (mongo-java-server jars and launcher, FerretDB binary): outside the work tree, shared by app, tests and benchmarks.',
   },
   SESSION_SECRET: {
     schema: z.string().min(32, 'must be at least 32 characters').optional(),

@@ -6,7 +6,7 @@ import { createLogger, type Logger } from './logger.js';
 import { Shutdown } from './shutdown.js';
 import { resolveDatabaseUri } from './db/resolve-uri.js';
 import { connectDatabase, disconnectDatabase } from './db/connect.js';
-import { ProvisionError } from './db/ferretdb-build.js';
+import { onAvailabilityChange } from './db/availability.js';
 import { loadDefaults, loadDemoWorldOnce } from './demo/load-world.js';
 import { createDemoUsersOnce, formatDemoCredentials } from './demo/demo-users.js';
 import { resolveSessionSecret } from './auth/session-secret.js';
@@ -31,9 +31,14 @@ async function boot(): Promise<void> {
   }
   const logger = createLogger(config.LOG_LEVEL, config.LOG_FORMAT);
   const shutdown = new Shutdown(logger);
-  installProcessHandlers(shutdown, logger);
+  const stop = installProcessHandlers(shutdown, logger);
   try {
-    await start(config, logger, shutdown);
+    await start(config, logger, shutdown, (reason) => {
+      // The embedded database could not be kept up: exit non-zero so that a supervisor
+      // (systemd, a container runtime, pm2) restarts the whole app.
+      logger.fatal({ reason }, 'the embedded database is gone for good; exiting with status 1');
+      stop('embedded database lost', 1);
+    });
   } catch (error) {
     // Undo what did start (e.g. the embedded database) before reporting the failure.
     await shutdown.run('start-up failed');
@@ -41,10 +46,17 @@ async function boot(): Promise<void> {
   }
 }
 
-async function start(config: Config, logger: Logger, shutdown: Shutdown): Promise<void> {
-  const uri = await resolveDatabaseUri(config, shutdown, logger);
+async function start(config: Config, logger: Logger, shutdown: Shutdown, onDatabaseLost: (reason: string) => void): Promise<void> {
+  const uri = await resolveDatabaseUri(config, shutdown, logger, {
+    owner: { role: 'app', http: `http://${config.HOST}:${config.PORT}/` },
+    onGiveUp: onDatabaseLost,
+  });
   await connectDatabase(uri);
   shutdown.register('database connection', () => disconnectDatabase());
+  const stopLogging = onAvailabilityChange((up) =>
+    up ? logger.info('the database is reachable again: serving pages') : logger.error('the database is unreachable: pages and API calls answer 503 until it is back'),
+  );
+  shutdown.register('database availability log', () => stopLogging());
   await loadDefaults();
   if (config.DEMO_DATA) {
     const asOf = new Date().toISOString().slice(0, 10);
@@ -59,7 +71,7 @@ async function start(config: Config, logger: Logger, shutdown: Shutdown): Promis
   const app = createApp({ config, logger, sessionSecret, timeZone: config.TIME_ZONE, dataDir: config.dataDir });
   const server = await listen(app, config);
   shutdown.register('http server', () => closeServer(server));
-  const scheduler = startScheduler(scheduledJobs({ timeZone: config.TIME_ZONE }), { timeZone: config.TIME_ZONE, logger });
+  const scheduler = startScheduler(scheduledJobs({ timeZone: config.TIME_ZONE, dataDir: config.dataDir }), { timeZone: config.TIME_ZONE, logger });
   shutdown.register('scheduler', () => scheduler.stop());
   logger.info(`ready: http://${config.HOST}:${config.PORT}/`);
 }
@@ -90,7 +102,8 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
-function installProcessHandlers(shutdown: Shutdown, logger: Logger): void {
+/** Signals and fatal errors end the process through one shutdown; returns that stop function. */
+function installProcessHandlers(shutdown: Shutdown, logger: Logger): (reason: string, code: number) => void {
   const stop = (reason: string, code: number) => {
     // A hard deadline: whatever hangs, the process is gone before orchestrators give up on it.
     setTimeout(() => process.exit(code), SHUTDOWN_DEADLINE_MS).unref();
@@ -108,10 +121,13 @@ function installProcessHandlers(shutdown: Shutdown, logger: Logger): void {
     logger.fatal({ err: error }, 'uncaught exception');
     stop('uncaughtException', 1);
   });
+  return stop;
 }
 
 boot().catch((error: unknown) => {
-  const message = error instanceof ProvisionError || error instanceof Error ? error.message : String(error);
+  // ProvisionError (names every way to get a database), DataDirInUseError (names the app that
+  // owns DATA_DIR) and the rest: the message is the whole story, without a stack.
+  const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`start-up failed: ${message}\n`);
   process.exit(1);
 });

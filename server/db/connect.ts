@@ -1,6 +1,7 @@
-// Owns the Mongoose connection: safe query defaults, index creation before serving, and the
-// readiness probe used by /readyz.
+// Owns the Mongoose connection: safe query defaults, index creation before serving, following
+// the database's availability (server/db/availability.ts), and the readiness probe of /readyz.
 import mongoose from 'mongoose';
+import { HEARTBEAT_MS, watchAvailability } from './availability.js';
 
 // No query operator may ever come from user input: sanitizeFilter wraps `$`-keys found in
 // filters in $eq; strictQuery drops filter paths the schema does not know. Operators the code
@@ -8,13 +9,48 @@ import mongoose from 'mongoose';
 mongoose.set('sanitizeFilter', true);
 mongoose.set('strictQuery', true);
 
+let stopWatching: (() => void) | undefined;
+
+/** How long an operation waits for a usable server: a request never hangs much longer. */
+const SERVER_SELECTION_MS = 1000;
+/** How long the first connection may take (a remote MONGODB_URI: DNS, TLS, election). */
+const FIRST_CONNECT_MS = 15_000;
+
+// Operations issued while Mongoose knows the connection is down wait this long, not 10 s.
+mongoose.set('bufferTimeoutMS', SERVER_SELECTION_MS);
+
 export async function connectDatabase(uri: string): Promise<typeof mongoose> {
-  await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000, autoIndex: false });
+  const deadline = Date.now() + FIRST_CONNECT_MS;
+  for (;;) {
+    try {
+      await connectOnce(uri);
+      break;
+    } catch (error) {
+      if ((error as Error).name !== 'MongooseServerSelectionError' || Date.now() > deadline) throw error;
+    }
+  }
+  stopWatching?.();
+  stopWatching = watchAvailability(mongoose.connection.getClient());
   await ensureIndexes();
   return mongoose;
 }
 
-/** Creates every registered model's declared indexes (and collections) before traffic arrives. */
+async function connectOnce(uri: string): Promise<void> {
+  await mongoose.connect(uri, {
+    serverSelectionTimeoutMS: SERVER_SELECTION_MS,
+    heartbeatFrequencyMS: HEARTBEAT_MS,
+    autoIndex: false,
+    // Collections are created by ensureIndexes, one at a time, never by Mongoose in parallel
+    // as models initialise: on mongo-java-server two clients creating and indexing the same
+    // new collection at once can fail ("Unknown error") and leave a wrong index list.
+    autoCreate: false,
+  });
+}
+
+/**
+ * Creates every registered model's collection and declared indexes before traffic arrives,
+ * strictly one after another (see autoCreate above).
+ */
 export async function ensureIndexes(): Promise<void> {
   for (const model of Object.values(mongoose.models)) {
     await model.createCollection().catch((error: { code?: number }) => {
@@ -25,6 +61,8 @@ export async function ensureIndexes(): Promise<void> {
 }
 
 export async function disconnectDatabase(): Promise<void> {
+  stopWatching?.();
+  stopWatching = undefined;
   await mongoose.disconnect();
 }
 

@@ -1,33 +1,53 @@
 // Owns the embedded database server: a MongoDB-protocol server run as a child process on
-// loopback, data kept under the data directory and reused across restarts. Prefers a real
-// mongod (MONGOD_BIN or on PATH); otherwise FerretDB 1.24.2 on SQLite, built once.
+// loopback, its data under the data directory and reused across restarts. Which server:
+// EMBEDDED_DB when set; else a real mongod (MONGOD_BIN or on PATH); else the kind whose data
+// DATA_DIR already holds; else mongo-java-server (needs Java); else FerretDB (needs Go once).
 //
 // Never an orphan: a tiny watchdog shell holds a pipe from this process and kills the server
 // when the pipe closes, which happens however this process dies (even SIGKILL). A pid file
-// lets the next start remove a server that outlived a crash anyway.
+// lets the next start remove a server that outlived a crash anyway (the caller holds the data
+// directory's app lock, so a server named there is never a live app's).
+//
+// If the server dies under the app it is restarted, at most `maxRestarts` times within
+// `windowMs`; past that `onGiveUp` is called (the app then exits non-zero for its supervisor).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile, mkdtemp } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import mongoose from 'mongoose';
-import { ensureFerretdbBinary, isAlive, ProvisionError, type Progress } from './ferretdb-build.js';
+import { isAlive, sleep } from './build-lock.js';
+import { ensureFerretdbBinary, ferretdbBinaryPath } from './ferretdb-build.js';
+import { ensureJavaServer } from './java-build.js';
+import { ProvisionError, type Progress } from './provision.js';
+
+export type EmbeddedKind = 'java' | 'ferretdb' | 'mongod';
+export const EMBEDDED_KINDS: readonly EmbeddedKind[] = ['java', 'ferretdb', 'mongod'];
 
 export interface EmbeddedOptions {
   dataDir: string;
   port: number;
   cacheDir: string;
   dbName: string;
+  /** EMBEDDED_DB: which server; chosen automatically when absent. */
+  kind?: EmbeddedKind | undefined;
   mongodBin?: string | undefined;
   ferretdbBin?: string | undefined;
   progress?: Progress;
+  /** Restarts allowed within the window before giving up (default 3 within 5 minutes). */
+  restarts?: { max: number; windowMs: number };
+  /** Called once when the server died and the restart budget is spent (or a restart failed). */
+  onGiveUp?: (reason: string) => void;
+  /** mongo-java-server only: 'background' keeps H2's 1 s auto-commit (for measuring its cost). */
+  javaDurability?: 'commit' | 'background';
 }
 
 export interface EmbeddedServer {
-  kind: 'mongod' | 'ferretdb';
+  kind: EmbeddedKind;
   uri: string;
-  pid: number;
+  /** The server's current pid (changes when it is restarted). */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -37,8 +57,17 @@ interface PidRecord {
   binary: string;
 }
 
+interface Launch {
+  command: string;
+  args: string[];
+}
+
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 8_000;
+const DEFAULT_RESTARTS = { max: 3, windowMs: 5 * 60_000 };
+/** Bounded heap and store cache: county-scale data stays within about 1.3 GB of RSS. */
+const JAVA_HEAP = '-Xmx1g';
+const JAVA_STORE_CACHE_MB = 256;
 
 export async function startEmbeddedServer(options: EmbeddedOptions): Promise<EmbeddedServer> {
   const progress = options.progress ?? (() => {});
@@ -46,56 +75,137 @@ export async function startEmbeddedServer(options: EmbeddedOptions): Promise<Emb
   await removeStaleServer(options.dataDir, progress);
   await assertPortFree(options.port);
 
-  const mongod = options.mongodBin ?? findOnPath('mongod');
-  const kind = mongod ? 'mongod' : 'ferretdb';
-  const binary = mongod ?? options.ferretdbBin ?? (await ensureFerretdbBinary(options.cacheDir, progress));
-  const storage = join(options.dataDir, kind);
+  const kind = await chooseKind(options, progress);
+  const storage = join(options.dataDir, storageFolder(kind));
   await mkdir(storage, { recursive: true });
-  const args = mongod ? mongodArgs(storage, options.port) : ferretdbArgs(storage, options.port);
-
-  progress(`starting embedded ${kind} on 127.0.0.1:${options.port} (data in ${storage})`);
-  const child = spawn(binary, args, {
-    // Own process group: a Ctrl-C in the terminal reaches the app, which then stops the
-    // server in order, instead of both racing.
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, DO_NOT_TRACK: '1' },
-  });
-  const output = collectOutput(child);
-  const pid = await spawned(child, binary);
-  const watchdog = startWatchdog(pid);
-  await writePidFile(options.dataDir, { pid, kind, binary });
-
+  const launch = await prepare(kind, storage, options, progress);
   const uri = `mongodb://127.0.0.1:${options.port}/${options.dbName}?directConnection=true`;
+
+  progress(`starting embedded ${describeKind(kind)} on 127.0.0.1:${options.port} (data in ${storage})`);
+  let running = await launchReady(launch, kind, options.dataDir, uri);
   let stopping: Promise<void> | undefined;
+  const restarts: number[] = [];
+  const budget = options.restarts ?? DEFAULT_RESTARTS;
+
+  const supervise = (server: RunningServer) => {
+    server.child.once('exit', (code, signal) => {
+      if (stopping) return;
+      void recover(`the embedded ${describeKind(kind)} (pid ${server.pid}) exited unexpectedly (${signal ?? `code ${code}`})`);
+    });
+  };
+  const recover = async (reason: string): Promise<void> => {
+    const now = Date.now();
+    while (restarts.length > 0 && (restarts[0] as number) < now - budget.windowMs) restarts.shift();
+    if (restarts.length >= budget.max) {
+      progress(`${reason}; restarted ${restarts.length} times within ${budget.windowMs / 60_000} min already: giving up`);
+      options.onGiveUp?.(`${reason}, and ${restarts.length} restarts within ${budget.windowMs / 60_000} min did not keep it up`);
+      return;
+    }
+    restarts.push(now);
+    progress(`${reason}; restarting it (${restarts.length} of at most ${budget.max} within ${budget.windowMs / 60_000} min)`);
+    running.watchdog.kill('SIGKILL');
+    await sleep(500);
+    if (stopping) return;
+    try {
+      running = await launchReady(launch, kind, options.dataDir, uri);
+      progress(`embedded ${describeKind(kind)} is back (pid ${running.pid})`);
+      supervise(running);
+    } catch (error) {
+      await recover(`restarting the embedded ${describeKind(kind)} failed: ${(error as Error).message.split('\n')[0]}`);
+    }
+  };
+  supervise(running);
+
   const stop = () =>
     (stopping ??= (async () => {
-      watchdog.kill('SIGKILL');
-      await terminate(child);
+      running.watchdog.kill('SIGKILL');
+      await terminate(running.child);
       await rm(pidFilePath(options.dataDir), { force: true });
     })());
-
-  try {
-    await waitUntilReady(uri, child, output);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { kind, uri, pid, stop };
+  return {
+    kind,
+    uri,
+    get pid() {
+      return running.pid;
+    },
+    stop,
+  };
 }
 
 /** A server in a fresh temporary folder on a free port, removed on stop: for tests and benchmarks. */
 export async function startThrowawayServer(
-  options: Pick<EmbeddedOptions, 'cacheDir' | 'mongodBin' | 'ferretdbBin' | 'progress'> & { dbName?: string },
+  options: Pick<EmbeddedOptions, 'cacheDir' | 'mongodBin' | 'ferretdbBin' | 'progress' | 'kind' | 'javaDurability' | 'restarts'> & {
+    dbName?: string;
+  },
 ): Promise<EmbeddedServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'shuangsuiji-db-'));
-  const server = await startEmbeddedServer({ ...options, dataDir, port: await freePort(), dbName: options.dbName ?? 'test' });
+  try {
+    const server = await startEmbeddedServer({ restarts: { max: 0, windowMs: 1 }, ...options, dataDir, port: await freePort(), dbName: options.dbName ?? 'test' });
+    return {
+      kind: server.kind,
+      uri: server.uri,
+      get pid() {
+        return server.pid;
+      },
+      stop: async () => {
+        await server.stop();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+export function describeKind(kind: EmbeddedKind): string {
+  return kind === 'java' ? 'mongo-java-server' : kind;
+}
+
+function storageFolder(kind: EmbeddedKind): string {
+  return kind === 'java' ? 'mongo-java-server' : kind;
+}
+
+/** EMBEDDED_DB > mongod > the kind whose data is already here > Java > FerretDB > a clear refusal. */
+async function chooseKind(options: EmbeddedOptions, progress: Progress): Promise<EmbeddedKind> {
+  if (options.kind) return options.kind;
+  if (options.mongodBin ?? findOnPath('mongod')) return 'mongod';
+  const withData = EMBEDDED_KINDS.filter((kind) => hasFiles(join(options.dataDir, storageFolder(kind))));
+  if (withData.length === 1 && withData[0] !== 'mongod') {
+    const kind = withData[0] as EmbeddedKind;
+    if (kind === 'ferretdb') {
+      progress(
+        `DATA_DIR holds a FerretDB database from an earlier version: keeping FerretDB so no data goes missing. ` +
+          'Set EMBEDDED_DB=java (with a fresh DATA_DIR, or after copying the data over with mongodump/mongorestore) for the faster default.',
+      );
+    }
+    return kind;
+  }
+  if (findOnPath('java')) return 'java';
+  if (options.ferretdbBin || findOnPath('go') || existsSync(ferretdbBinaryPath(options.cacheDir))) return 'ferretdb';
+  throw new ProvisionError('No embedded database server can be started here: neither Java nor Go nor mongod was found on PATH.');
+}
+
+async function prepare(kind: EmbeddedKind, storage: string, options: EmbeddedOptions, progress: Progress): Promise<Launch> {
+  if (kind === 'mongod') {
+    const mongod = options.mongodBin ?? findOnPath('mongod');
+    if (!mongod) throw new ProvisionError('EMBEDDED_DB=mongod, but MONGOD_BIN is not set and there is no mongod on PATH.');
+    return { command: mongod, args: ['--dbpath', storage, '--port', String(options.port), '--bind_ip', '127.0.0.1', '--quiet'] };
+  }
+  if (kind === 'ferretdb') {
+    const binary = options.ferretdbBin ?? (await ensureFerretdbBinary(options.cacheDir, progress));
+    return { command: binary, args: ferretdbArgs(storage, options.port) };
+  }
+  const server = await ensureJavaServer(options.cacheDir, progress);
   return {
-    ...server,
-    stop: async () => {
-      await server.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    },
+    command: server.java,
+    args: [
+      JAVA_HEAP, '-XX:+UseSerialGC', '-XX:+ExitOnOutOfMemoryError', '-Xshare:auto',
+      '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-Dorg.slf4j.simpleLogger.logFile=System.err',
+      '-cp', server.classpath, 'Launcher',
+      '--file', join(storage, 'store.mv.db'), '--host', '127.0.0.1', '--port', String(options.port),
+      '--cache-mb', String(JAVA_STORE_CACHE_MB), '--durability', options.javaDurability ?? 'commit',
+    ],
   };
 }
 
@@ -112,8 +222,34 @@ function ferretdbArgs(storage: string, port: number): string[] {
   ];
 }
 
-function mongodArgs(storage: string, port: number): string[] {
-  return ['--dbpath', storage, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet'];
+interface RunningServer {
+  child: ChildProcess;
+  watchdog: ChildProcess;
+  pid: number;
+}
+
+/** Spawns the server under a watchdog, records its pid, and waits until it answers a ping. */
+async function launchReady(launch: Launch, kind: EmbeddedKind, dataDir: string, uri: string): Promise<RunningServer> {
+  const child = spawn(launch.command, launch.args, {
+    // Own process group: a Ctrl-C in the terminal reaches the app, which then stops the
+    // server in order, instead of both racing.
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, DO_NOT_TRACK: '1' },
+  });
+  const output = collectOutput(child);
+  const pid = await spawned(child, launch.command);
+  const watchdog = startWatchdog(pid);
+  await writeFile(pidFilePath(dataDir), JSON.stringify({ pid, kind, binary: launch.command } satisfies PidRecord));
+  try {
+    await waitUntilReady(uri, child, output);
+  } catch (error) {
+    watchdog.kill('SIGKILL');
+    await terminate(child);
+    await rm(pidFilePath(dataDir), { force: true });
+    throw error;
+  }
+  return { child, watchdog, pid };
 }
 
 function findOnPath(command: string): string | undefined {
@@ -122,6 +258,14 @@ function findOnPath(command: string): string | undefined {
     if (dir && existsSync(candidate)) return candidate;
   }
   return undefined;
+}
+
+function hasFiles(dir: string): boolean {
+  try {
+    return readdirSync(dir).length > 0;
+  } catch {
+    return false;
+  }
 }
 
 /** The watchdog's `read` returns when our end of its stdin closes: on our exit, however abrupt. */
@@ -168,7 +312,7 @@ async function waitUntilReady(uri: string, child: ChildProcess, output: { text: 
         await client.close();
       }
     }
-    await sleep(200);
+    await sleep(100);
   }
   throw new ProvisionError(`the embedded database did not answer within ${READY_TIMEOUT_MS / 1000} s:\n${output.text()}`);
 }
@@ -185,13 +329,22 @@ function terminate(child: ChildProcess): Promise<void> {
   });
 }
 
-const pidFilePath = (dataDir: string) => join(dataDir, 'embedded-db.pid');
+export const pidFilePath = (dataDir: string) => join(dataDir, 'embedded-db.pid');
 
-async function writePidFile(dataDir: string, record: PidRecord): Promise<void> {
-  await writeFile(pidFilePath(dataDir), JSON.stringify(record));
+/** The live server named by the pid file, if any. */
+export async function runningServerPid(dataDir: string): Promise<number | undefined> {
+  try {
+    const { pid } = JSON.parse(await readFile(pidFilePath(dataDir), 'utf8')) as PidRecord;
+    return isAlive(pid) && (await commandLineOf(pid)).includes(dataDir) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-/** Stops a server left by a previous run that died before it could stop it. */
+/**
+ * Stops a server left by a previous run that died before it could stop it. Only called by the
+ * holder of the data directory's app lock: whatever the pid file names is nobody else's.
+ */
 async function removeStaleServer(dataDir: string, progress: Progress): Promise<void> {
   let record: PidRecord;
   try {
@@ -200,7 +353,7 @@ async function removeStaleServer(dataDir: string, progress: Progress): Promise<v
     return;
   }
   if (isAlive(record.pid) && (await commandLineOf(record.pid)).includes(dataDir)) {
-    progress(`stopping a stale embedded ${record.kind} (pid ${record.pid}) left by an earlier run`);
+    progress(`stopping a stale embedded ${record.kind} (pid ${record.pid}) left by an app that is gone`);
     process.kill(record.pid, 'SIGTERM');
     const deadline = Date.now() + STOP_TIMEOUT_MS;
     while (isAlive(record.pid) && Date.now() < deadline) await sleep(100);
@@ -244,5 +397,3 @@ export function freePort(): Promise<number> {
     });
   });
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,10 +1,12 @@
 // Owns the test database: attaches to MONGODB_URI (in a database unique to this run, dropped
-// at the end) or starts a throwaway embedded server in a temporary folder. One per mocha run.
+// at the end) or starts a throwaway embedded server in a temporary folder — the default kind,
+// or the one EMBEDDED_DB names (CI runs the integration suite on mongo-java-server and on
+// FerretDB). One per mocha run.
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { loadConfig } from '../../server/config.js';
 import { connectDatabase, disconnectDatabase } from '../../server/db/connect.js';
-import { startThrowawayServer, type EmbeddedServer } from '../../server/db/embedded.js';
+import { startThrowawayServer, type EmbeddedKind, type EmbeddedServer } from '../../server/db/embedded.js';
 import '../../models/index.js';
 
 export interface TestDatabase {
@@ -12,7 +14,7 @@ export interface TestDatabase {
   uri: string;
   /** Builds a URI for another database on the same server (for apps spawned by tests). */
   uriFor(dbName: string): string;
-  kind: 'external' | 'mongod' | 'ferretdb';
+  kind: 'external' | EmbeddedKind;
 }
 
 let embedded: EmbeddedServer | undefined;
@@ -41,12 +43,14 @@ export async function attachTestDatabase(): Promise<TestDatabase> {
     const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
     embedded = await startThrowawayServer({
       cacheDir: config.CACHE_DIR,
+      kind: config.EMBEDDED_DB,
       mongodBin: config.MONGOD_BIN,
       ferretdbBin: config.FERRETDB_BIN,
       progress: (message) => process.stderr.write(`[test-db] ${message}\n`),
     });
     baseUri = embedded.uri;
     kind = embedded.kind;
+    process.stderr.write(`[test-db] tests run against embedded ${embedded.kind} (pid ${embedded.pid})\n`);
   }
   current = { uri: withDbName(baseUri, dbName), uriFor: (name) => withDbName(baseUri, name), kind };
   await connectDatabase(current.uri);
