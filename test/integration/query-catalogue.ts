@@ -1,0 +1,99 @@
+// The queries the app makes, one entry per shape, each with the index MongoDB should use for it
+// (docs/QUERIES.md is the same list for people; query-plans.test.ts checks both). Entries for
+// the roster modules build their filters with the modules' own exported builders, so a change
+// of a query there is a change here; the others restate the shape written in the file named.
+import mongoose from 'mongoose';
+import { DRAWABLE_STATUS } from '../../models/index.js';
+import { entityListFilter, entityFilterSchema, ENTITY_LIST_SORT } from '../../server/rosters/entity-admin.js';
+import { inspectorFilterSchema, inspectorListFilter, INSPECTOR_LIST_SORT } from '../../server/rosters/inspector-admin.js';
+import { lookupFilter, LOOKUP_SORT } from '../../server/rosters/public-inspectors.js';
+import { publicItemsFilter, PUBLIC_ITEMS_SORT } from '../../server/rosters/public-items.js';
+import { FIGURE_FILTERS } from '../../server/rosters/roster-figures.js';
+
+type Filter = Record<string, unknown>;
+type Sort = Record<string, 1 | -1>;
+
+export interface CatalogueEntry {
+  /** Stable id, also the first column of docs/QUERIES.md. */
+  id: string;
+  /** Mongoose model name. */
+  model: string;
+  op: 'find' | 'count' | 'update' | 'delete';
+  filter: Filter;
+  sort?: Sort;
+  limit?: number;
+  /** The index MongoDB uses ('_id_' for lookups by _id), or null: reads a small collection whole, by design. */
+  index: string | null;
+}
+
+const TODAY = '2026-11-27';
+const entities = (query: Record<string, string>) => entityListFilter(entityFilterSchema.parse(query));
+const inspectors = (query: Record<string, string>) => inspectorListFilter(inspectorFilterSchema.parse(query), TODAY);
+const id = new mongoose.Types.ObjectId();
+const t = mongoose.trusted;
+const now = new Date();
+const page = { sort: ENTITY_LIST_SORT as Sort, limit: 1001 };
+const inspectorPage = { sort: INSPECTOR_LIST_SORT as Sort, limit: 1001 };
+const lookupPage = { sort: LOOKUP_SORT as Sort, limit: 1001 };
+
+export const CATALOGUE: CatalogueEntry[] = [
+  // ---- home page figures (server/rosters/roster-figures.ts)
+  { id: 'figures.read', model: 'RosterFigures', op: 'find', filter: { key: 'home' }, limit: 1, index: 'key_1' },
+  { id: 'figures.store', model: 'RosterFigures', op: 'update', filter: { key: 'home', computedAt: t({ $lt: now }) }, index: 'key_1' },
+  { id: 'figures.mark-stale', model: 'RosterFigures', op: 'update', filter: { key: 'home' }, index: 'key_1' },
+  { id: 'figures.count-entities', model: 'MarketEntity', op: 'count', filter: FIGURE_FILTERS.entities, index: 'status_1_active_1' },
+  { id: 'figures.count-drawable', model: 'MarketEntity', op: 'count', filter: FIGURE_FILTERS.drawable, index: 'status_1_active_1' },
+  { id: 'figures.count-inspectors', model: 'Inspector', op: 'count', filter: FIGURE_FILTERS.inspectors, index: 'status_1' },
+  { id: 'figures.count-items', model: 'InspectionItem', op: 'count', filter: FIGURE_FILTERS.items, index: 'active_1_code_1' },
+  // ---- entity roster (server/rosters/entity-admin.ts)
+  { id: 'entities.list', model: 'MarketEntity', op: 'find', filter: entities({}), ...page, index: 'creditCode_1' },
+  { id: 'entities.list-by-region-status', model: 'MarketEntity', op: 'find', filter: entities({ region: '新街街道', status: DRAWABLE_STATUS }), ...page, index: 'region_1_creditCode_1' },
+  { id: 'entities.list-by-type', model: 'MarketEntity', op: 'find', filter: entities({ type: '企业' }), ...page, index: 'creditCode_1' },
+  { id: 'entities.list-by-roster', model: 'MarketEntity', op: 'find', filter: entities({ roster: '餐饮' }), ...page, index: 'specialRosters.roster_1_creditCode_1' },
+  { id: 'entities.search', model: 'MarketEntity', op: 'find', filter: entities({ q: '商贸' }), ...page, index: 'creditCode_1' },
+  { id: 'entities.by-code', model: 'MarketEntity', op: 'find', filter: { creditCode: '91431271MA4TEST00X' }, limit: 1, index: 'creditCode_1' },
+  { id: 'entities.update', model: 'MarketEntity', op: 'update', filter: { _id: id }, index: '_id_' },
+  // ---- inspector roster (server/rosters/inspector-admin.ts)
+  { id: 'inspectors.list', model: 'Inspector', op: 'find', filter: inspectors({}), ...inspectorPage, index: 'departmentCode_1_name_1_inspectorId_1' },
+  { id: 'inspectors.list-by-department', model: 'Inspector', op: 'find', filter: inspectors({ department: 'HJ-SCJG', status: '有效' }), ...inspectorPage, index: 'departmentCode_1_name_1_inspectorId_1' },
+  { id: 'inspectors.search', model: 'Inspector', op: 'find', filter: inspectors({ q: '王' }), ...inspectorPage, index: 'departmentCode_1_name_1_inspectorId_1' },
+  { id: 'inspectors.list-expired', model: 'Inspector', op: 'find', filter: inspectors({ expiry: 'expired' }), ...inspectorPage, index: 'departmentCode_1_name_1_inspectorId_1' },
+  { id: 'inspectors.list-expiring', model: 'Inspector', op: 'find', filter: inspectors({ expiry: 'expiring' }), ...inspectorPage, index: 'departmentCode_1_name_1_inspectorId_1' },
+  { id: 'inspectors.by-id', model: 'Inspector', op: 'find', filter: { inspectorId: 'T000001' }, limit: 1, index: 'inspectorId_1' },
+  { id: 'inspectors.update', model: 'Inspector', op: 'update', filter: { _id: id }, index: '_id_' },
+  // ---- public lookup and item list (server/rosters/public-inspectors.ts, public-items.ts)
+  { id: 'lookup.by-name', model: 'Inspector', op: 'find', filter: lookupFilter({ name: '王' }), ...lookupPage, index: 'name_1_inspectorId_1' },
+  { id: 'lookup.by-certificate', model: 'Inspector', op: 'find', filter: lookupFilter({ certificate: '43000000001' }), ...lookupPage, index: 'certificates.number_1' },
+  { id: 'lookup.by-department', model: 'Inspector', op: 'find', filter: lookupFilter({ department: 'HJ-SCJG' }), ...lookupPage, index: 'departmentCode_1_name_1_inspectorId_1' },
+  { id: 'departments.names', model: 'Department', op: 'find', filter: {}, index: null },
+  { id: 'departments.options', model: 'Department', op: 'find', filter: { active: true }, sort: { code: 1 }, index: 'code_1' },
+  { id: 'departments.exists', model: 'Department', op: 'find', filter: { code: 'HJ-SCJG', active: true }, limit: 1, index: 'code_1' },
+  { id: 'items.public', model: 'InspectionItem', op: 'find', filter: publicItemsFilter(undefined), sort: PUBLIC_ITEMS_SORT, index: 'active_1_code_1' },
+  { id: 'items.public-by-department', model: 'InspectionItem', op: 'find', filter: publicItemsFilter('HJ-SCJG'), sort: PUBLIC_ITEMS_SORT, index: 'departmentCode_1_code_1' },
+  // ---- catalogue admin (server/rosters/catalog-admin.ts)
+  { id: 'items.all', model: 'InspectionItem', op: 'find', filter: {}, sort: { code: 1 }, index: 'code_1' },
+  { id: 'items.by-code', model: 'InspectionItem', op: 'find', filter: { code: 'A001' }, limit: 1, index: 'code_1' },
+  { id: 'dictionary.list', model: 'DictionaryEntry', op: 'find', filter: { dictionary: 'result' }, sort: { order: 1, code: 1 }, index: 'dictionary_1_code_1' },
+  { id: 'dictionary.entry', model: 'DictionaryEntry', op: 'find', filter: { dictionary: 'result', code: 'R01' }, limit: 1, index: 'dictionary_1_code_1' },
+  { id: 'dictionary.last', model: 'DictionaryEntry', op: 'find', filter: { dictionary: 'result' }, sort: { order: -1 }, limit: 1, index: 'dictionary_1_code_1' },
+  // ---- users and sessions (server/auth/*)
+  { id: 'users.by-id', model: 'User', op: 'find', filter: { _id: id }, limit: 1, index: '_id_' },
+  { id: 'users.by-username', model: 'User', op: 'find', filter: { username: 'chen' }, limit: 1, index: 'username_1' },
+  { id: 'users.list', model: 'User', op: 'find', filter: {}, sort: { departmentCode: 1, username: 1 }, limit: 2000, index: 'departmentCode_1_username_1' },
+  { id: 'users.list-by-department', model: 'User', op: 'find', filter: { departmentCode: 'HJ-SCJG' }, sort: { departmentCode: 1, username: 1 }, limit: 2000, index: 'departmentCode_1_username_1' },
+  { id: 'sessions.read', model: 'Session', op: 'find', filter: { _id: 'sid-hash', expires: t({ $gt: now }) }, limit: 1, index: '_id_' },
+  { id: 'sessions.touch', model: 'Session', op: 'update', filter: { _id: 'sid-hash', expires: t({ $lt: now }) }, index: '_id_' },
+  { id: 'sessions.expire', model: 'Session', op: 'delete', filter: { expires: t({ $lte: now }) }, index: 'expires_1' },
+  { id: 'sessions.of-user', model: 'Session', op: 'delete', filter: { userId: id }, index: 'userId_1' },
+  { id: 'login-attempts.prune', model: 'LoginAttempt', op: 'delete', filter: { at: t({ $lt: now }) }, index: 'at_1' },
+  { id: 'audit.history', model: 'AuditEvent', op: 'find', filter: { 'target.type': 'user', 'target.id': 'x' }, sort: { at: -1 }, limit: 50, index: 'target.type_1_target.id_1_at_-1' },
+  // ---- imports (server/import/*) and start-up (server/demo/*)
+  { id: 'imports.latest-of-file', model: 'ImportRun', op: 'find', filter: { kind: 'entities', fileSha256: 'ab', dryRun: false }, sort: { startedAt: -1 }, limit: 1, index: 'kind_1_fileSha256_1_startedAt_-1' },
+  { id: 'imports.recent', model: 'ImportRun', op: 'find', filter: {}, sort: { startedAt: -1 }, limit: 20, index: 'startedAt_-1' },
+  { id: 'imports.existing-entities', model: 'MarketEntity', op: 'find', filter: { creditCode: t({ $in: ['91431271MA4TEST00X'] }) }, index: 'creditCode_1' },
+  { id: 'imports.existing-inspectors', model: 'Inspector', op: 'find', filter: { inspectorId: t({ $in: ['T000001'] }) }, index: 'inspectorId_1' },
+  { id: 'imports.existing-certificates', model: 'Inspector', op: 'find', filter: { 'certificates.number': t({ $in: ['43000000001'] }) }, index: 'certificates.number_1' },
+  { id: 'imports.existing-items', model: 'InspectionItem', op: 'find', filter: { code: t({ $in: ['A001'] }) }, index: 'code_1' },
+  { id: 'meta.by-key', model: 'AppMeta', op: 'find', filter: { key: 'demo-world' }, limit: 1, index: 'key_1' },
+  { id: 'demo.free-inspector', model: 'Inspector', op: 'find', filter: { departmentCode: 'HJ-SCJG', status: '有效', userId: null }, sort: { inspectorId: 1 }, limit: 1, index: 'departmentCode_1_name_1_inspectorId_1' },
+];
