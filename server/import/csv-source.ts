@@ -8,6 +8,7 @@ import { parse, type Info } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { createDecoder, detectEncoding, type Encoding } from './encoding.js';
 import { ImportFileError, type SourceRow } from './types.js';
+import { MAX_COLUMNS } from './limits.js';
 import type { OpenedSource } from './source.js';
 
 const HEAD_BYTES = 64 * 1024;
@@ -25,6 +26,7 @@ export async function openCsv(path: string, size: number, options: CsvOptions): 
   const head = await readHead(path);
   const encoding = options.encoding === 'auto' ? detectEncoding(head) : options.encoding;
   const delimiter = options.delimiter ?? sniffDelimiter(head, encoding);
+  refuseWideHeader(head, encoding, delimiter);
   let bytes = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
@@ -96,6 +98,20 @@ async function readHead(path: string): Promise<Buffer> {
     return buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Refuses a header with more than MAX_COLUMNS columns before parsing it (a header of millions
+ * of columns would otherwise be parsed and recorded whole). Counted in the first 64 KB, which
+ * is all a roster header ever needs.
+ */
+function refuseWideHeader(head: Buffer, encoding: Encoding, delimiter: string): void {
+  const firstLine = iconv.decode(head, encoding).split(/\r?\n/, 1)[0] ?? '';
+  const columns = firstLine.split(delimiter).length;
+  if (columns > MAX_COLUMNS) {
+    const counted = firstLine.length >= head.length - 4 ? '至少有' : '有';
+    throw new ImportFileError('too_many_columns', `表头${counted} ${columns} 列，超过 ${MAX_COLUMNS} 列的上限`, { limit: MAX_COLUMNS });
   }
 }
 

@@ -19,6 +19,8 @@ export function csvLines(rows: readonly (readonly string[])[], options: { neutra
   const neutralise = options.neutraliseFormulas ?? true;
   return stringify(rows as string[][], {
     record_delimiter: 'windows',
+    // A lone LF or CR inside a value must be quoted too, or Excel starts a new row there.
+    quoted_match: /[\r\n]/,
     escape_formulas: neutralise,
     ...(neutralise ? { cast: { string: (value: string) => (FULL_WIDTH_FORMULA_START.test(value) ? `'${value}` : value) } } : {}),
   });
