@@ -1,4 +1,4 @@
-// Session: the server side of a signed-in (or about-to-sign-in) browser. Documents expire by
+// Session: the server side of a signed-in browser (anonymous visitors have none). Documents expire by
 // date and are purged by a scheduled job (jobs/index.ts), not by a TTL index, because FerretDB
 // cannot create TTL indexes; the same purge runs on MongoDB so that one code path is tested.
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';

@@ -100,7 +100,7 @@ export function createApp({
   app.use(access);
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 100 }));
   app.use(express.json({ limit: BODY_LIMIT }));
-  app.use(csrfProtection());
+  app.use(csrfProtection({ secret: sessionSecret, secure: secureCookies }));
 
   app.use('/', homeRouter());
   app.use('/', authRouter({ secureCookies, clock }));
@@ -125,7 +125,7 @@ function pageLocals(access: AccessMiddleware, timeZone: string): RequestHandler 
     res.locals.formatDateTime = (date: Date) => dateTime.format(date);
     res.locals.currentUser = req.user;
     res.locals.navLinks = navLinksFor(access.rules, req.user);
-    // A function, so that anonymous pages without forms do not create a session.
+    // A function: only pages with a form mint a token (a cookie for anonymous visitors).
     res.locals.csrfToken = () => csrfTokenFor(req);
     res.locals.messageParams = { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH };
     // Back-office pages must not linger in shared caches or the back button after logout.

@@ -43,9 +43,14 @@ export class MongooseSessionStore extends session.Store {
 
   override set(sid: string, data: session.SessionData, callback?: (err?: unknown) => void): void {
     const userId = data.userId && mongoose.isValidObjectId(data.userId) ? data.userId : undefined;
+    // A session without a user has nothing worth keeping: browsing anonymously writes nothing,
+    // whatever a page or middleware puts into req.session.
+    if (!userId) {
+      callback?.();
+      return;
+    }
     const doc = { data: JSON.stringify(data), expires: expiryOf(data, this.fallbackMaxAgeMs) };
-    const update = userId ? { $set: { ...doc, userId } } : { $set: doc, $unset: { userId: 1 } };
-    settle(Session.updateOne({ _id: storageId(sid) }, update, { upsert: true }).then(() => undefined), callback);
+    settle(Session.updateOne({ _id: storageId(sid) }, { $set: { ...doc, userId } }, { upsert: true }).then(() => undefined), callback);
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {

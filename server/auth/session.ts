@@ -1,6 +1,7 @@
 // Owns the browser session: the cookie's settings, loading the signed-in user on each request
 // (and ending a session that is too old, belongs to a disabled user or predates a password
-// change), and starting and ending a session at login and logout.
+// change), and starting and ending a session at login and logout. A session exists only for a
+// signed-in user: anonymous visitors (the login form included, see csrf.ts) never get one.
 import type { Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import { User, type Role, type UserRecord } from '../../models/user.js';
@@ -58,7 +59,8 @@ export function sessionMiddleware(options: SessionOptions): RequestHandler {
     secret: options.secret,
     store: options.store ?? new MongooseSessionStore(IDLE_TIMEOUT_MS),
     resave: false,
-    // Anonymous visitors get no session (and no database row) until a form needs a CSRF token.
+    // Anonymous visitors get no session and no database row; login creates one (and the
+    // store refuses to keep a session without a user, see session-store.ts).
     saveUninitialized: false,
     rolling: true,
     unset: 'destroy',

@@ -1,5 +1,7 @@
 // Owns signing in and out: the login page and form, logout (a POST with the CSRF token), and
-// /api/v1/session, which tells a script who is signed in and hands it the CSRF token.
+// /api/v1/session, which tells a script who is signed in and hands it the CSRF token. The login
+// page creates no session (its CSRF token is stateless, see server/auth/csrf.ts); a successful
+// login does. The client address is req.ip: the proxy's X-Forwarded-For only with TRUST_PROXY.
 import { Router } from 'express';
 import { z } from 'zod';
 import { attemptLogin } from '../auth/login.js';
@@ -16,7 +18,7 @@ export interface AuthRouterOptions {
 
 const loginForm = z.object({ username: text(100), password: text(1000), returnTo: text(2000) });
 
-const FAILURE_STATUS = { invalid: 401, disabled: 403, locked: 429, limited: 429 } as const;
+const FAILURE_STATUS = { invalid: 401, disabled: 403, locked: 429, limited: 429, busy: 429 } as const;
 
 export function authRouter({ secureCookies, clock }: AuthRouterOptions): Router {
   const router = Router();
@@ -36,7 +38,7 @@ export function authRouter({ secureCookies, clock }: AuthRouterOptions): Router 
     if (Object.keys(missing).length > 0) return renderForm(res, 'auth/login', { values, errors: missing });
 
     const now = clock();
-    const result = await attemptLogin({ username: values.username, password: values.password, ip: req.ip ?? 'unknown', now });
+    const result = await attemptLogin({ username: values.username, password: values.password, ip: req.ip, now });
     if (!result.ok) {
       const minutes = 'retryAfterMinutes' in result ? result.retryAfterMinutes : 0;
       if (minutes) res.set('Retry-After', String(minutes * 60));

@@ -1,5 +1,7 @@
-// Signing in and out through the real app: session regeneration, cookie flags, lockout after
-// repeated failures (recorded as LoginAttempt rows), the per-address limit, safe returnTo.
+// Signing in and out through the real app: session regeneration, cookie flags, the lock of an
+// (account, address) pair after repeated failures (recorded as LoginAttempt rows), the
+// per-address limit, safe returnTo. The throttling policy in depth: login-throttle.test.ts;
+// the stateless CSRF token of the login form: anonymous-browsing.test.ts.
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../../server/app.js';
@@ -9,6 +11,7 @@ import { User } from '../../../models/user.js';
 import { Session } from '../../../models/session.js';
 import { AuditEvent } from '../../../models/audit-event.js';
 import { ADDRESS_LIMIT } from '../../../server/auth/login.js';
+import { csrfCookieName } from '../../../server/auth/csrf.js';
 import { anonymous, createTestUser, csrfFromHtml, signIn } from '../../helpers/auth.js';
 
 const logger = createLogger('silent');
@@ -30,28 +33,27 @@ describe('login and logout', () => {
     return agent.post('/login').type('form').send({ _csrf: csrf, username, password });
   }
 
-  it('GET /login shows a labelled form with a CSRF field and creates an anonymous session', async () => {
+  it('GET /login shows a labelled form with a CSRF field, sets only the CSRF nonce cookie and stores no session', async () => {
     const res = await request(app).get('/login').expect(200);
     expect(res.text).to.match(/<label for="field-username">/);
     expect(res.text).to.match(/<input id="field-password" name="password" type="password"/);
-    expect(csrfFromHtml(res.text)).to.have.length(64);
-    const cookie = cookiesOf(res).find((c) => c.startsWith('sid='));
-    expect(cookie, 'session cookie').to.be.a('string');
-    expect(cookie).to.match(/HttpOnly/i).and.match(/SameSite=Lax/i).and.not.match(/Secure/i);
+    expect(csrfFromHtml(res.text)).to.match(/^[A-Za-z0-9_-]{43}$/);
+    expect(cookiesOf(res).some((c) => c.startsWith('sid='))).to.equal(false);
+    const cookie = cookiesOf(res).find((c) => c.startsWith(`${csrfCookieName(false)}=`));
+    expect(cookie, 'CSRF nonce cookie').to.be.a('string');
+    expect(cookie).to.match(/HttpOnly/i).and.match(/SameSite=Lax/i).and.match(/Path=\//).and.not.match(/Secure/i).and.not.match(/Max-Age|Expires/i);
+    expect(await Session.countDocuments()).to.equal(0);
   });
 
-  it('POST /login, with the right password, regenerates the session and redirects (303) to a safe returnTo', async () => {
+  it('POST /login, with the right password, starts a session and redirects (303) to a safe returnTo', async () => {
     const account = await createTestUser({ role: 'supervisor' });
     const agent = request.agent(app);
     const page = await agent.get('/login').expect(200);
-    const anonymousCookie = cookiesOf(page).find((c) => c.startsWith('sid=')) as string;
     const res = await agent.post('/login').type('form')
       .send({ _csrf: csrfFromHtml(page.text), username: account.username.toUpperCase(), password: account.password, returnTo: '/admin/users?page=2' })
       .expect(303);
     expect(res.headers.location).to.equal('/admin/users?page=2');
-    // A new session id, and the anonymous one is gone from the store (no session fixation).
-    const signedInCookie = cookiesOf(res).find((c) => c.startsWith('sid=')) as string;
-    expect(signedInCookie.split(';')[0]).to.not.equal(anonymousCookie.split(';')[0]);
+    expect(cookiesOf(res).find((c) => c.startsWith('sid='))).to.match(/HttpOnly/i).and.match(/SameSite=Lax/i);
     expect(await Session.countDocuments()).to.equal(1);
     const session = await agent.get('/api/v1/session').expect(200);
     expect(session.body.user).to.deep.include({ username: account.username, role: 'supervisor' });
@@ -59,7 +61,30 @@ describe('login and logout', () => {
     expect((await User.findOne({ username: account.username }).lean())?.lastLoginAt).to.be.instanceOf(Date);
   });
 
-  for (const evil of ['//evil.example/x', '/\\evil.example', 'https://evil.example/', '/\t/evil.example', 'javascript:alert(1)', '/login?returnTo=/x']) {
+  it('POST /login, from a browser already signed in, replaces its session with a new id (no fixation)', async () => {
+    const first = await signIn(app, await createTestUser());
+    const second = await createTestUser();
+    const before = await Session.findOne({ userId: first.user.id }).lean();
+    const res = await first.agent.post('/login').type('form')
+      .send({ _csrf: first.csrf, username: second.username, password: second.password })
+      .expect(303);
+    expect(cookiesOf(res).some((c) => c.startsWith('sid='))).to.equal(true);
+    expect(await Session.exists({ _id: before?._id })).to.equal(null);
+    expect(await Session.countDocuments({ userId: second.user.id })).to.equal(1);
+    const session = await first.agent.get('/api/v1/session').expect(200);
+    expect(session.body.user.username).to.equal(second.username);
+  });
+
+  it('POST /login, with a control character in returnTo, answers 422 and signs nobody in', async () => {
+    const account = await createTestUser();
+    const anon = await anonymous(app);
+    await anon.agent.post('/login').type('form')
+      .send({ _csrf: anon.csrf, username: account.username, password: account.password, returnTo: '/\t/evil.example' })
+      .expect(422);
+    expect(await Session.countDocuments()).to.equal(0);
+  });
+
+  for (const evil of ['//evil.example/x', '/\\evil.example', 'https://evil.example/', 'javascript:alert(1)', '/login?returnTo=/x']) {
     it(`POST /login, with returnTo=${JSON.stringify(evil)}, redirects to / instead`, async () => {
       const account = await createTestUser();
       const anon = await anonymous(app);
@@ -110,12 +135,13 @@ describe('login and logout', () => {
     expect(await LoginAttempt.countDocuments()).to.equal(0);
   });
 
-  it('after 5 failures the account is locked for 15 minutes (429, even with the right password), then opens again', async () => {
+  it('after 5 failures from one address, that address is locked out of the account for 15 minutes (429, even with the right password), then let in again', async () => {
     const account = await createTestUser();
     for (let i = 0; i < 5; i += 1) expect((await tryLogin(account.username, `wrong-${i}-password`)).status).to.equal(401);
     const locked = await tryLogin(account.username, account.password);
     expect(locked.status).to.equal(429);
-    expect(locked.text).to.include('已临时锁定').and.include('15 分钟');
+    expect(locked.text).to.include('已暂停从此处登录').and.include('15 分钟').and.include('其他网络不受影响');
+    expect(await LoginAttempt.countDocuments({ username: account.username, outcome: 'locked' })).to.equal(1);
     expect(locked.headers['retry-after']).to.equal('900');
     expect(await AuditEvent.countDocuments({ action: 'auth.lockout', 'target.label': account.username })).to.equal(1);
     now = new Date(now.getTime() + 14 * 60_000);
@@ -137,12 +163,13 @@ describe('login and logout', () => {
     expect((await tryLogin(account.username, account.password)).status).to.equal(303);
   });
 
-  it('a burst of parallel guesses cannot exceed the lock: at most 5 passwords get checked', async () => {
+  it('a burst of 12 parallel guesses from one address gets exactly 5 passwords checked; the other 7 wait, then are locked', async () => {
     const account = await createTestUser();
     const anon = await anonymous(app);
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) => tryLogin(account.username, `guess-${i}-password`, anon)));
-    expect(results.filter((r) => r.status === 401).length).to.be.at.most(5);
-    expect(results.filter((r) => r.status === 429).length).to.be.at.least(7);
+    expect(results.map((r) => r.status).sort()).to.deep.equal([...Array(5).fill(401), ...Array(7).fill(429)]);
+    expect(await LoginAttempt.countDocuments({ username: account.username, outcome: 'failure' })).to.equal(5);
+    expect(await LoginAttempt.countDocuments({ username: account.username, outcome: 'locked' })).to.equal(7);
   });
 
   it('one address failing on many usernames is paused (429) with a clear message', async () => {
@@ -173,11 +200,19 @@ describe('login and logout', () => {
     expect(res.headers['cache-control']).to.equal('no-store');
   });
 
-  it('behind a TLS proxy (TRUST_PROXY) the cookie is Secure and __Host- prefixed', async () => {
+  it('behind a TLS proxy (TRUST_PROXY) the CSRF and session cookies are Secure and __Host- prefixed', async () => {
     const proxied = createApp({ config: { ...config, TRUST_PROXY: true }, logger });
-    const res = await request(proxied).get('/login').set('X-Forwarded-Proto', 'https').expect(200);
+    const account = await createTestUser();
+    const page = await request(proxied).get('/login').set('X-Forwarded-Proto', 'https').expect(200);
+    const nonce = cookiesOf(page).find((c) => c.startsWith('__Host-csrf=')) as string;
+    expect(nonce).to.match(/Secure/).and.match(/HttpOnly/).and.match(/Path=\//);
+    const res = await request(proxied).post('/login').set('X-Forwarded-Proto', 'https').set('Cookie', nonce.split(';')[0] as string)
+      .type('form').send({ _csrf: csrfFromHtml(page.text), username: account.username, password: account.password }).expect(303);
     const cookie = cookiesOf(res).find((c) => c.startsWith('__Host-sid='));
     expect(cookie).to.match(/Secure/).and.match(/HttpOnly/).and.match(/Path=\//);
+    // A plain `csrf` cookie (which a sibling subdomain could plant) is not the one read over HTTPS.
+    await request(proxied).post('/login').set('X-Forwarded-Proto', 'https').set('Cookie', nonce.split(';')[0]?.replace('__Host-csrf', 'csrf') as string)
+      .type('form').send({ _csrf: csrfFromHtml(page.text), username: account.username, password: account.password }).expect(403);
   });
 
   it('a JSON client sends the token as X-CSRF-Token; without it the answer is 403 csrf_invalid in JSON', async () => {
