@@ -10,6 +10,7 @@
 import { isIsoDate } from './dates.js';
 import { DrawError } from './errors.js';
 import { compareUtf8, utf8 } from './hash.js';
+import { textProblem } from './text.js';
 import { packCode, STRIDE } from './pool-order.js';
 import type { StrataMatcher } from './strata.js';
 import { DRAWABLE_STATUS, type EntityInput } from './types.js';
@@ -17,7 +18,11 @@ import { DRAWABLE_STATUS, type EntityInput } from './types.js';
 export const DRAWABLE = 0;
 export const INACTIVE = 1;
 export const RECENT = 2;
-export const UNSTRATIFIED = 3;
+/** Named in the announcement's list of entities at their annual inspection cap (ssj-draw/2). */
+export const AT_CAP = 3;
+/** Slot 7 of stratum 0, which no stratum state uses: placements are stratum · 8 + state. */
+export const UNSTRATIFIED = 7;
+export const STATE_MASK = 7;
 
 export interface PoolScan {
   /** Number of entities. */
@@ -44,8 +49,9 @@ export interface PoolScan {
   valueStart: Uint32Array;
   valueLength: Uint32Array;
   /**
-   * By input index, when classified: stratum · 4 + state (DRAWABLE … UNSTRATIFIED); one
-   * array so that classify() reads one value per entity (at most 1000 strata fit 16 bits).
+   * By input index, when classified: stratum · 8 + state (DRAWABLE … AT_CAP), or
+   * UNSTRATIFIED; one array so that classify() reads one value per entity (at most 1000
+   * strata fit 16 bits).
    */
   placement: Uint16Array | null;
 }
@@ -59,12 +65,9 @@ interface Entry {
   flag: boolean;
 }
 
-const CONTROL = /[\u0000-\u001f\u007f]/;
 const RISK = new Set(['A', 'B', 'C', 'D']);
 
-const text = (max: number) => (v: string): string | null =>
-  v.length > max ? `longer than ${max} characters` : CONTROL.test(v) ? 'contains a control character' : null;
-const text64 = text(64);
+const text64 = (v: string): string | null => textProblem(v, 64);
 
 type Field = 'status' | 'riskClass' | 'industry' | 'region' | 'specialRosters' | 'lastInspectedOn';
 const CHECKS: Record<Exclude<Field, 'specialRosters'>, (v: string) => string | null> = {
@@ -218,9 +221,10 @@ class LineStore {
 
 /**
  * Scans the pool. With a matcher, entities are classified; `recentCutoff` (or null) sets the
- * repeat-inspection rule.
+ * repeat-inspection rule; `atCap` (credit codes, ssj-draw/2) the entities at their cap, each
+ * of which must be in the pool.
  */
-export function scanPool(pool: EntityInput[], matcher: StrataMatcher | null, recentCutoff: string | null): PoolScan {
+export function scanPool(pool: EntityInput[], matcher: StrataMatcher | null, recentCutoff: string | null, atCap: ReadonlySet<string> | null = null): PoolScan {
   const n = pool.length;
   const none = (): { mask: null; flag: boolean } => ({ mask: null, flag: false });
   const scalar = (attr: 'riskClass' | 'industry' | 'region') => (v: string) => ({ mask: matcher ? matcher.scalarMask(attr, v) : null, flag: false });
@@ -239,6 +243,8 @@ export function scanPool(pool: EntityInput[], matcher: StrataMatcher | null, rec
   const placement = matcher ? new Uint16Array(n) : null;
   const words = matcher ? matcher.words : 0;
   const acc = new Uint32Array(Math.max(words, 1));
+  const caps = atCap !== null && atCap.size > 0 ? atCap : null;
+  let capsFound = 0;
   for (let i = 0; i < n; i += 1) {
     const e = pool[i];
     if (typeof e !== 'object' || e === null) throw new DrawError('INVALID_INPUT', 'an entity is an object', `pool[${i}]`);
@@ -273,8 +279,15 @@ export function scanPool(pool: EntityInput[], matcher: StrataMatcher | null, rec
     if (matcher && placement) {
       for (let w = 0; w < words; w += 1) acc[w] = risk.mask![w]! & industry.mask![w]! & region.mask![w]! & rosters.mask![w]!;
       const s = matcher.first(acc);
-      placement[i] = s < 0 ? UNSTRATIFIED : 4 * s + (!status.flag ? INACTIVE : date.flag ? RECENT : DRAWABLE);
+      const capped = caps !== null && caps.has(e.creditCode);
+      if (capped) capsFound += 1;
+      placement[i] = s < 0 ? UNSTRATIFIED : 8 * s + (!status.flag ? INACTIVE : date.flag ? RECENT : capped ? AT_CAP : DRAWABLE);
     }
+  }
+  if (caps !== null && capsFound !== caps.size) {
+    const inPool = new Set(pool.map((e) => e.creditCode));
+    const missing = [...caps].find((code) => !inPool.has(code));
+    throw new DrawError('INVALID_INPUT', `${missing} is listed as at its inspection cap but is not in the pool`, 'exclusions.atCap');
   }
   return {
     size: n, records, lines: store.bytes.subarray(0, store.length),

@@ -8,6 +8,7 @@ import { isCreditCodeFormat } from './pool-order.js';
 import { buildRoster, conflictsOf, explainExclusions, validateAssignment } from './roster.js';
 import { resolveSeed, streamSeed } from './seed.js';
 import { openStream } from './stream.js';
+import { textProblem } from './text.js';
 import type { DrawRecord, RecusalRecord, RecusalRequest } from './types.js';
 
 /** Each assigned entity's team as it stands after the recorded recusals, in slot order. */
@@ -27,7 +28,7 @@ function validateRequest(request: RecusalRequest): void {
   if (typeof request !== 'object' || request === null) throw new DrawError('RECUSAL_INVALID', 'a recusal names the entity, the inspector and the reason');
   if (!isCreditCodeFormat(request.creditCode)) throw new DrawError('RECUSAL_INVALID', 'not a 统一社会信用代码', 'creditCode');
   if (typeof request.inspectorId !== 'string' || request.inspectorId === '') throw new DrawError('RECUSAL_INVALID', 'the inspector id is required', 'inspectorId');
-  if (typeof request.reason !== 'string' || request.reason.trim() === '' || request.reason.length > 500) {
+  if (typeof request.reason !== 'string' || request.reason.trim() === '' || textProblem(request.reason, 500) !== null) {
     throw new DrawError('RECUSAL_INVALID', 'state the reason for the recusal (1 to 500 characters)', 'reason');
   }
 }

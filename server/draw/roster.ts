@@ -7,9 +7,9 @@ import { expectIsoDate } from './dates.js';
 import { DrawError, emptyExclusionCounts, type ExclusionCounts, type ExclusionReason } from './errors.js';
 import { compareUtf8 } from './hash.js';
 import { isCreditCodeFormat } from './pool-order.js';
+import { textProblem } from './text.js';
 import type { AssignmentInput, EntityInput, InspectorInput } from './types.js';
 
-const TEXT = /^[^\u0000-\u001f\u007f]{1,64}$/;
 const ADDRESS_KEY = /^[\u0021-\u007e]{1,128}$/;
 
 export interface Roster {
@@ -24,7 +24,7 @@ export interface Roster {
 }
 
 function expectText(value: unknown, path: string): string {
-  if (typeof value !== 'string' || !TEXT.test(value)) throw new DrawError('INVALID_INPUT', '1 to 64 characters without control characters', path);
+  if (typeof value !== 'string' || textProblem(value, 64, 1) !== null) throw new DrawError('INVALID_INPUT', '1 to 64 characters without control characters', path);
   return value;
 }
 

@@ -4,13 +4,13 @@
 // task id is included so two tasks that use the same beacon round do not draw alike.
 import { DrawError } from './errors.js';
 import { hexBytes, sha256Hex, utf8, type Sha256Factory } from './hash.js';
-import { SPEC_VERSION, type SeedMaterial, type SeedResult, type SeedSource } from './types.js';
+import { textProblem } from './text.js';
+import { SPEC_VERSION, type SeedMaterial, type SeedResult, type SeedSource, type SpecVersion } from './types.js';
 
 const DIGITS = /^[0-9]+$/;
 const ALNUM = /^[0-9A-Za-z]+$/;
 const HEX64 = /^[0-9a-f]{64}$/;
 const REVEAL = /^(?:[0-9a-f]{2}){16,64}$/;
-const TASK_ID = /^[^\u0000-\u001f\u007f]{1,128}$/;
 
 function canonicalNumber(raw: unknown, path: string): string {
   let text: string;
@@ -75,19 +75,22 @@ export function checkCommitment(seed: SeedMaterial, sha: Sha256Factory, path = '
 }
 
 export function checkTaskId(taskId: unknown): string {
-  if (typeof taskId !== 'string' || !TASK_ID.test(taskId)) throw new DrawError('INVALID_INPUT', '1 to 128 characters, no control characters', 'taskId');
+  if (typeof taskId !== 'string' || textProblem(taskId, 128, 1) !== null) throw new DrawError('INVALID_INPUT', '1 to 128 characters, no control characters', 'taskId');
   return taskId;
 }
 
 /**
- * derivedKey = hex SHA-256 of UTF-8("ssj-draw/1" LF taskId LF phase LF canonicalKey LF reveal),
- * phase being "entities" or "inspectors".
+ * derivedKey = hex SHA-256 of UTF-8(spec LF scope LF phase LF canonicalKey LF reveal), phase
+ * being "entities" or "inspectors" and scope the task id ("ssj-draw/1") or the announcement
+ * digest ("ssj-draw/2", which binds every stream to everything announced).
  */
-export function resolveSeed(taskId: string, seed: SeedMaterial, phase: 'entities' | 'inspectors', sha: Sha256Factory, path = 'seed'): SeedResult {
+export function resolveSeed(
+  scope: string, seed: SeedMaterial, phase: 'entities' | 'inspectors', sha: Sha256Factory, path = 'seed', spec: SpecVersion = SPEC_VERSION,
+): SeedResult {
   if (typeof seed !== 'object' || seed === null) throw new DrawError('MALFORMED_SEED', 'seed material is required', path);
   const key = canonicalKey(seed.sources, `${path}.sources`);
   const verified = checkCommitment(seed, sha, path);
-  const text = `${SPEC_VERSION}\n${taskId}\n${phase}\n${key}\n${verified ? seed.reveal : ''}`;
+  const text = `${spec}\n${scope}\n${phase}\n${key}\n${verified ? seed.reveal : ''}`;
   return { canonicalKey: key, commitmentVerified: verified, derivedKey: sha256Hex(sha, utf8(text)) };
 }
 

@@ -19,10 +19,11 @@ export interface Selection {
 /**
  * Shuffles each stratum's members in place (cls.members) and reads off the picks. `open`
  * exists for the benchmark, which runs this same code with a biased integer source.
+ * `withCap` adds the ssj-draw/2 count `excludedAtCap` to each stratum's result.
  */
 export function selectStrata(
   pool: EntityInput[], order: Uint32Array, strata: StratumInput[], cls: Classification, derivedKey: string, sha: Sha256Factory,
-  open: (seedHex: string) => Stream = openStream,
+  open: (seedHex: string) => Stream = openStream, withCap = false,
 ): Selection {
   const quotas = strata.map((stratum, s) => quotaFor(stratum.quota, cls.counts[s]!.drawable));
   const total = quotas.reduce((t, q, s) => t + Math.min(q, cls.counts[s]!.drawable), 0);
@@ -48,7 +49,10 @@ export function selectStrata(
     }
     const alt: string[] = [];
     for (let i = k; i < k + alternates; i += 1) alt.push(codeAt(members[i]!));
-    return { id: stratum.id, ...counts, quota, capped: quota > n, selected: picks, alternates: alt };
+    const { matched, excludedInactive, excludedRecent, excludedAtCap, drawable } = counts;
+    return withCap
+      ? { id: stratum.id, matched, excludedInactive, excludedRecent, excludedAtCap, drawable, quota, capped: quota > n, selected: picks, alternates: alt }
+      : { id: stratum.id, matched, excludedInactive, excludedRecent, drawable, quota, capped: quota > n, selected: picks, alternates: alt };
   });
   return { results, selected, selectedStratum };
 }

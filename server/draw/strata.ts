@@ -4,12 +4,13 @@
 // and the grouping of drawable entities by stratum in canonical order. An entity belongs to
 // the first stratum, in declared order, whose condition it meets.
 import { DrawError } from './errors.js';
-import { DRAWABLE, INACTIVE, RECENT, UNSTRATIFIED, type PoolScan } from './pool-scan.js';
+import { AT_CAP, DRAWABLE, INACTIVE, RECENT, STATE_MASK, UNSTRATIFIED, type PoolScan } from './pool-scan.js';
 import { validateQuota } from './quota.js';
+import { textProblem } from './text.js';
 import type { StratumCondition, StratumInput } from './types.js';
 
 export const STRATUM_ATTRIBUTES = ['riskClass', 'industry', 'region', 'specialRoster'] as const;
-const STRATUM_ID = /^[^\s/\u0000-\u001f\u007f]{1,64}$/;
+const STRATUM_ID = /^[^\s/\u0000-\u001f\u007f]+$/u;
 const MAX_STRATA = 1000;
 
 export function validateStrata(strata: unknown): StratumInput[] {
@@ -20,7 +21,7 @@ export function validateStrata(strata: unknown): StratumInput[] {
     const path = `strata[${i}]`;
     if (typeof s !== 'object' || s === null) throw new DrawError('INVALID_INPUT', 'a stratum is an object', path);
     const { id, where, quota, alternates } = s as StratumInput;
-    if (typeof id !== 'string' || !STRATUM_ID.test(id)) throw new DrawError('INVALID_INPUT', '1 to 64 characters without spaces or "/"', `${path}.id`);
+    if (typeof id !== 'string' || !STRATUM_ID.test(id) || textProblem(id, 64, 1) !== null) throw new DrawError('INVALID_INPUT', '1 to 64 characters without spaces or "/"', `${path}.id`);
     if (seen.has(id)) throw new DrawError('DUPLICATE_STRATUM', `stratum id "${id}" is used twice`, `${path}.id`);
     seen.add(id);
     validateCondition(where, `${path}.where`);
@@ -51,6 +52,8 @@ export interface StratumCounts {
   matched: number;
   excludedInactive: number;
   excludedRecent: number;
+  /** Always 0 in ssj-draw/1, which has no cap list. */
+  excludedAtCap: number;
   drawable: number;
 }
 
@@ -110,25 +113,26 @@ export function compileStrata(strata: StratumInput[]): StrataMatcher {
 export function classify(scan: PoolScan, order: Uint32Array, strataCount: number): Classification {
   const { placement } = scan;
   if (!placement) throw new Error('classify() needs a scan made with a strata matcher');
-  // Counting does not depend on order: go through the array sequentially. byPlacement[4s + state].
-  const byPlacement = new Float64Array(4 * strataCount + 4);
+  // Counting does not depend on order: go through the array sequentially. byPlacement[8s + state].
+  const byPlacement = new Float64Array(8 * strataCount + 8);
   for (let i = 0; i < placement.length; i += 1) byPlacement[placement[i]!]! += 1;
   const unstratified = byPlacement[UNSTRATIFIED]!; // placement of every unstratified entity
   const counts: StratumCounts[] = Array.from({ length: strataCount }, (_, s) => {
-    const drawable = byPlacement[4 * s + DRAWABLE]!;
-    const excludedInactive = byPlacement[4 * s + INACTIVE]!;
-    const excludedRecent = byPlacement[4 * s + RECENT]!;
-    return { matched: drawable + excludedInactive + excludedRecent, excludedInactive, excludedRecent, drawable };
+    const drawable = byPlacement[8 * s + DRAWABLE]!;
+    const excludedInactive = byPlacement[8 * s + INACTIVE]!;
+    const excludedRecent = byPlacement[8 * s + RECENT]!;
+    const excludedAtCap = byPlacement[8 * s + AT_CAP]!;
+    return { matched: drawable + excludedInactive + excludedRecent + excludedAtCap, excludedInactive, excludedRecent, excludedAtCap, drawable };
   });
   const offsets = new Uint32Array(strataCount + 1);
   for (let s = 0; s < strataCount; s += 1) offsets[s + 1] = offsets[s]! + counts[s]!.drawable;
   const members = new Uint32Array(offsets[strataCount]!);
-  // fill[4s + DRAWABLE] is the next free slot of stratum s; other states are never written.
-  const fill = new Uint32Array(4 * strataCount);
-  for (let s = 0; s < strataCount; s += 1) fill[4 * s + DRAWABLE] = offsets[s]!;
+  // fill[8s + DRAWABLE] is the next free slot of stratum s; other states are never written.
+  const fill = new Uint32Array(8 * strataCount);
+  for (let s = 0; s < strataCount; s += 1) fill[8 * s + DRAWABLE] = offsets[s]!;
   for (let p = 0; p < order.length; p += 1) {
     const x = placement[order[p]!]!;
-    if ((x & 3) === DRAWABLE) members[fill[x]!++] = p;
+    if ((x & STATE_MASK) === DRAWABLE) members[fill[x]!++] = p;
   }
   return { counts, members, offsets, unstratified };
 }

@@ -5,6 +5,9 @@
 
 /** Version tag of the algorithm; a record names it so a verifier knows which rules to apply. */
 export const SPEC_VERSION = 'ssj-draw/1';
+/** Announced draws (DRAW-SPEC.md §14): the record carries the announcement and its digest. */
+export const SPEC_VERSION_2 = 'ssj-draw/2';
+export type SpecVersion = typeof SPEC_VERSION | typeof SPEC_VERSION_2;
 
 /** The one registration status that makes an entity drawable (DOMAIN: only active entities). */
 export const DRAWABLE_STATUS = '存续';
@@ -114,7 +117,8 @@ export interface DrawInput {
   seed: SeedMaterial;
   pool: EntityInput[];
   strata: StratumInput[];
-  exclusions?: { repeatWindowDays?: number };
+  /** `atCap` (credit codes at their annual inspection cap) exists in ssj-draw/2 only. */
+  exclusions?: { repeatWindowDays?: number; atCap?: string[] };
   assignment?: AssignmentInput;
 }
 
@@ -130,6 +134,8 @@ export interface PoolSummary {
   drawable: number;
   excludedInactive: number;
   excludedRecent: number;
+  /** ssj-draw/2 only. */
+  excludedAtCap?: number;
   unstratified: number;
   /** Entities inspected after this date are excluded; null when no window is set. */
   recentCutoff: string | null;
@@ -140,6 +146,8 @@ export interface StratumResult {
   matched: number;
   excludedInactive: number;
   excludedRecent: number;
+  /** ssj-draw/2 only. */
+  excludedAtCap?: number;
   drawable: number;
   /** Count after rounding and min/max, before capping at `drawable`. */
   quota: number;
@@ -177,8 +185,74 @@ export interface RecusalRecord extends RecusalRequest {
   replacement: string;
 }
 
+/** A public random source declared in an announcement, before its value exists (§14.3). */
+export type DeclaredSource =
+  | { type: 'drand'; chain: string; round: number; time: string }
+  | { type: 'lottery'; game: string; date: string };
+
+/** What was obtained for a declared source, at the same index (§14.4). */
+export type SourceEvidence =
+  | { type: 'drand'; round: number; signature: string; randomness: string }
+  | { type: 'lottery'; result: number[][] };
+
+export type AnnouncedQuota = ({ count: number } | { ratioPpm: number }) & { min?: number; max?: number };
+
+export interface AnnouncedStratum {
+  id: string;
+  where: StratumCondition;
+  quota: AnnouncedQuota;
+  alternates: number;
+}
+
+export interface AnnouncedFigures {
+  unstratified: number;
+  excludedInactive: number;
+  excludedRecent: number;
+  excludedAtCap: number;
+  drawable: number;
+  strata: Array<{ id: string; matched: number; excludedInactive: number; excludedRecent: number; excludedAtCap: number; drawable: number; quota: number; capped: boolean }>;
+}
+
+export interface AnnouncedInspectorPhase {
+  roster: { digest: string; size: number };
+  teamSize: number;
+  maxAssignmentsPerInspector: number;
+  requiredQualifications: string[];
+  allowedDepartments: string[];
+}
+
+/** Everything published before the draw (DRAW-SPEC.md §12, §14.2); its digest is published too. */
+export interface Announcement {
+  spec: typeof SPEC_VERSION_2;
+  taskId: string;
+  /** UTC, YYYY-MM-DDTHH:MM:SSZ: every declared source must come into existence after it. */
+  announcedAt: string;
+  inspectionDate: string;
+  pool: { digest: string; size: number };
+  strata: AnnouncedStratum[];
+  rounding: typeof ROUNDING_RULE;
+  exclusions: { repeatWindowDays: number; recentCutoff: string | null; atCap: string[] };
+  figures: AnnouncedFigures;
+  inspectors: AnnouncedInspectorPhase | null;
+  randomness: { entities: DeclaredSource[]; inspectors: DeclaredSource[] | null; commitment: string | null };
+}
+
+/** The only rounding rule of §6.2, named in every announcement. */
+export const ROUNDING_RULE = 'half-up-per-stratum';
+
+/** The values obtained for the announced sources, and the revealed secret (§14.4). */
+export interface RecordRandomness {
+  entities: SourceEvidence[];
+  inspectors: SourceEvidence[] | null;
+  reveal: string | null;
+}
+
 export interface DrawRecord {
-  spec: typeof SPEC_VERSION;
+  spec: SpecVersion;
+  /** ssj-draw/2: the announcement, its digest and the evidence for its sources. */
+  announcement?: Announcement;
+  announcementDigest?: string;
+  randomness?: RecordRandomness;
   input: DrawInput;
   seed: SeedResult;
   pool: PoolSummary;
