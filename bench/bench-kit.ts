@@ -1,21 +1,48 @@
 // Small shared kit for benchmarks: a throwaway database server, a timer and a table printer.
 import mongoose from 'mongoose';
-import { loadConfig } from '../server/config.js';
-import { startThrowawayServer, type EmbeddedServer } from '../server/db/embedded.js';
+import { readFileSync } from 'node:fs';
+import { loadConfig, type Config } from '../server/config.js';
+import { startThrowawayServer, type EmbeddedKind, type EmbeddedServer } from '../server/db/embedded.js';
 
-/** MONGODB_URI when set (benchmarks then measure that server), else a throwaway FerretDB. */
-export async function benchDatabase(dbName: string): Promise<{ uri: string; kind: string; stop: () => Promise<void> }> {
+/**
+ * Options for a benchmark's throwaway server: EMBEDDED_DB (or the default kind, or `kind`),
+ * and BENCH_JAVA_DURABILITY=background to measure what committing before acknowledging costs.
+ */
+export function benchServerOptions(config: Config, kind?: EmbeddedKind): Parameters<typeof startThrowawayServer>[0] {
+  const durability = process.env.BENCH_JAVA_DURABILITY;
+  return {
+    cacheDir: config.CACHE_DIR, kind: kind ?? config.EMBEDDED_DB, mongodBin: config.MONGOD_BIN, ferretdbBin: config.FERRETDB_BIN,
+    ...(durability === 'background' || durability === 'commit' ? { javaDurability: durability } : {}),
+    progress: (message) => console.error(`[bench-db] ${message}`),
+  };
+}
+
+/** Peak resident memory of another process (the database server), from /proc. */
+export function serverPeakRssMiB(pid: number): number | string {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Math.round(Number(kb) / 1024) : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * MONGODB_URI when set (benchmarks then measure that server), else a throwaway embedded server:
+ * the default kind, EMBEDDED_DB, or `kind` (e.g. to compare with FerretDB in the same run).
+ */
+export async function benchDatabase(
+  dbName: string,
+  kind?: EmbeddedKind,
+): Promise<{ uri: string; kind: string; pid?: number; stop: () => Promise<void> }> {
   const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
   if (config.MONGODB_URI) {
     const url = new URL(config.MONGODB_URI);
     url.pathname = `/${dbName}`;
     return { uri: url.toString(), kind: 'external', stop: async () => {} };
   }
-  const server: EmbeddedServer = await startThrowawayServer({
-    cacheDir: config.CACHE_DIR, mongodBin: config.MONGOD_BIN, ferretdbBin: config.FERRETDB_BIN, dbName,
-    progress: (message) => console.error(`[bench-db] ${message}`),
-  });
-  return { uri: server.uri, kind: server.kind, stop: () => server.stop() };
+  const server: EmbeddedServer = await startThrowawayServer({ ...benchServerOptions(config, kind), dbName });
+  return { uri: server.uri, kind: server.kind, pid: server.pid, stop: () => server.stop() };
 }
 
 export async function timed<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number }> {

@@ -44,3 +44,14 @@ function update(next: boolean): void {
   available = next;
   for (const listener of [...listeners]) listener(next);
 }
+
+const UNREACHABLE = new Set([
+  'MongoServerSelectionError', 'MongooseServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError',
+  'MongoNotConnectedError', 'MongoTopologyClosedError', 'MongoPoolClearedError',
+]);
+
+/** True for the errors an operation fails with because the database cannot be reached. */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return UNREACHABLE.has(error.name) || (error.name === 'MongooseError' && /buffering timed out/.test(error.message));
+}

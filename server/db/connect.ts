@@ -1,7 +1,8 @@
 // Owns the Mongoose connection: safe query defaults, index creation before serving, following
 // the database's availability (server/db/availability.ts), and the readiness probe of /readyz.
 import mongoose from 'mongoose';
-import { HEARTBEAT_MS, watchAvailability } from './availability.js';
+import { UnavailableError } from '../errors.js';
+import { HEARTBEAT_MS, isDatabaseUnreachable, watchAvailability } from './availability.js';
 
 // No query operator may ever come from user input: sanitizeFilter wraps `$`-keys found in
 // filters in $eq; strictQuery drops filter paths the schema does not know. Operators the code
@@ -9,10 +10,24 @@ import { HEARTBEAT_MS, watchAvailability } from './availability.js';
 mongoose.set('sanitizeFilter', true);
 mongoose.set('strictQuery', true);
 
+// An operation that fails because the database is unreachable fails as UnavailableError (503),
+// whichever route or job issued it: requests that were already under way when the database
+// went away are answered like those that arrive after (server/middleware/database-availability.ts).
+// Applies to models compiled after this module loads (models/ are imported after it).
+const OPERATIONS = [
+  'aggregate', 'bulkWrite', 'countDocuments', 'deleteMany', 'deleteOne', 'distinct', 'estimatedDocumentCount', 'find',
+  'findOne', 'findOneAndDelete', 'findOneAndReplace', 'findOneAndUpdate', 'insertMany', 'replaceOne', 'save', 'updateMany', 'updateOne',
+];
+mongoose.plugin((schema) => {
+  const toUnavailable = (error: unknown, _result: unknown, next: (error?: unknown) => void) =>
+    next(isDatabaseUnreachable(error) ? new UnavailableError('The database is unreachable; retry shortly.') : error);
+  schema.post(OPERATIONS as never, toUnavailable as never);
+});
+
 let stopWatching: (() => void) | undefined;
 
 /** How long an operation waits for a usable server: a request never hangs much longer. */
-const SERVER_SELECTION_MS = 1000;
+const SERVER_SELECTION_MS = 500;
 /** How long the first connection may take (a remote MONGODB_URI: DNS, TLS, election). */
 const FIRST_CONNECT_MS = 15_000;
 

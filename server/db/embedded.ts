@@ -35,6 +35,8 @@ export interface EmbeddedOptions {
   mongodBin?: string | undefined;
   ferretdbBin?: string | undefined;
   progress?: Progress;
+  /** Where the supervision news goes (a crash, a restart, giving up); defaults to progress. */
+  alert?: Progress;
   /** Restarts allowed within the window before giving up (default 3 within 5 minutes). */
   restarts?: { max: number; windowMs: number };
   /** Called once when the server died and the restart budget is spent (or a restart failed). */
@@ -86,6 +88,7 @@ export async function startEmbeddedServer(options: EmbeddedOptions): Promise<Emb
   let stopping: Promise<void> | undefined;
   const restarts: number[] = [];
   const budget = options.restarts ?? DEFAULT_RESTARTS;
+  const alert = options.alert ?? progress;
 
   const supervise = (server: RunningServer) => {
     server.child.once('exit', (code, signal) => {
@@ -97,18 +100,18 @@ export async function startEmbeddedServer(options: EmbeddedOptions): Promise<Emb
     const now = Date.now();
     while (restarts.length > 0 && (restarts[0] as number) < now - budget.windowMs) restarts.shift();
     if (restarts.length >= budget.max) {
-      progress(`${reason}; restarted ${restarts.length} times within ${budget.windowMs / 60_000} min already: giving up`);
+      alert(`${reason}; restarted ${restarts.length} times within ${budget.windowMs / 60_000} min already: giving up`);
       options.onGiveUp?.(`${reason}, and ${restarts.length} restarts within ${budget.windowMs / 60_000} min did not keep it up`);
       return;
     }
     restarts.push(now);
-    progress(`${reason}; restarting it (${restarts.length} of at most ${budget.max} within ${budget.windowMs / 60_000} min)`);
+    alert(`${reason}; restarting it (${restarts.length} of at most ${budget.max} within ${budget.windowMs / 60_000} min)`);
     running.watchdog.kill('SIGKILL');
     await sleep(500);
     if (stopping) return;
     try {
       running = await launchReady(launch, kind, options.dataDir, uri);
-      progress(`embedded ${describeKind(kind)} is back (pid ${running.pid})`);
+      alert(`embedded ${describeKind(kind)} is back (pid ${running.pid})`);
       supervise(running);
     } catch (error) {
       await recover(`restarting the embedded ${describeKind(kind)} failed: ${(error as Error).message.split('\n')[0]}`);

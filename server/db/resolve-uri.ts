@@ -46,6 +46,7 @@ export async function resolveDatabaseUri(config: Config, shutdown: Shutdown, log
     mongodBin: config.MONGOD_BIN,
     ferretdbBin: config.FERRETDB_BIN,
     progress: (message) => logger.info({ component: 'embedded-db' }, message),
+    alert: (message) => logger.warn({ component: 'embedded-db' }, message),
     ...(options.onGiveUp ? { onGiveUp: options.onGiveUp } : {}),
   });
   shutdown.register('embedded database', () => embedded.stop());

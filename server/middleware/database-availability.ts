@@ -17,7 +17,7 @@ export function databaseAvailability(): RequestHandler {
     }
     // A request already past this point when the database goes is not answered from here (the
     // route may still write its own answer, and Express throws on a second one): the driver's
-    // one-second server selection (server/db/connect.ts) makes it fail about as fast.
+    // half-second server selection (server/db/connect.ts) makes it fail about as fast.
     next();
   };
 }

@@ -33,7 +33,7 @@ export async function spawnApp(env: Record<string, string>): Promise<AppProcess>
   const port = env.PORT ?? String(await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'server', 'main.ts')], {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_FORMAT: 'json', LOG_LEVEL: 'warn', ...env, PORT: port },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...passedThrough(), LOG_FORMAT: 'json', LOG_LEVEL: 'warn', ...env, PORT: port },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
@@ -44,6 +44,12 @@ export async function spawnApp(env: Record<string, string>): Promise<AppProcess>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   return { child, baseUrl: `http://127.0.0.1:${port}`, output: () => output, exited: () => exit };
+}
+
+/** The database choices of the test run reach the apps it spawns (CI runs the suite per server). */
+function passedThrough(): Record<string, string> {
+  const names = ['EMBEDDED_DB', 'CACHE_DIR', 'FERRETDB_BIN', 'MONGOD_BIN'] as const;
+  return Object.fromEntries(names.filter((name) => process.env[name]).map((name) => [name, process.env[name] as string]));
 }
 
 /** Polls /readyz until 200; fails with the app's output if it exits or the time runs out. */
@@ -64,6 +70,17 @@ export async function waitReady(app: AppProcess, timeoutMs = 60_000): Promise<vo
 
 export async function embeddedPid(dataDir: string): Promise<number> {
   return (JSON.parse(await readFile(join(dataDir, 'embedded-db.pid'), 'utf8')) as { pid: number }).pid;
+}
+
+/** Waits until the pid file names a live server other than `previous` (after a restart). */
+export async function waitForNewEmbeddedPid(dataDir: string, previous: number, timeoutMs = 30_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const pid = await embeddedPid(dataDir).catch(() => previous);
+    if (pid !== previous && isRunning(pid)) return pid;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no new embedded database server within ${timeoutMs} ms`);
 }
 
 export function isRunning(pid: number): boolean {

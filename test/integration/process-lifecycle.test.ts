@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../server/config.js';
 import { freePort } from '../../server/db/embedded.js';
 import { ensureFerretdbBinary } from '../../server/db/ferretdb-build.js';
+import { ensureJavaServer } from '../../server/db/java-build.js';
 import { embeddedPid, isRunning, killSpawnedApps, processesMentioning, spawnApp, waitReady, waitUntilGone } from '../helpers/app-process.js';
 import { testDatabase } from '../helpers/test-db.js';
 
@@ -51,15 +52,18 @@ describe('the app process', function () {
     expect(app.output().trim()).to.equal('Invalid configuration: SESSION_SECRET is required in production');
   });
 
-  it('without Go, mongod or MONGODB_URI, fails at start-up naming the three ways out', async () => {
+  it('without Java, Go, mongod or MONGODB_URI, fails at start-up with one message naming every way out', async () => {
     const emptyCache = await mkdtemp(join(tmpdir(), 'shuangsuiji-nocache-'));
-    const app = await spawnApp({ ...embeddedEnv(), PATH: '/nonexistent', CACHE_DIR: emptyCache });
+    const otherDir = await mkdtemp(join(tmpdir(), 'shuangsuiji-noprereq-'));
+    const app = await spawnApp({ ...embeddedEnv(), DATA_DIR: otherDir, PATH: '/nonexistent', CACHE_DIR: emptyCache, EMBEDDED_DB: '' });
     const { code } = await app.exited();
     await rm(emptyCache, { recursive: true, force: true });
+    await rm(otherDir, { recursive: true, force: true });
     expect(code).to.equal(1);
-    expect(app.output()).to.include('"go" is not installed');
-    expect(app.output()).to.include('MONGOD_BIN').and.include('MONGODB_URI').and.include('Go 1.22+');
-    expect(await processesMentioning(dataDir)).to.deep.equal([]);
+    expect(app.output()).to.include('No embedded database server can be started here');
+    expect(app.output()).to.include('Java 17+').and.include('Maven').and.include('Go 1.22+').and.include('EMBEDDED_DB=ferretdb');
+    expect(app.output()).to.include('MONGOD_BIN').and.include('MONGODB_URI');
+    expect(await processesMentioning(otherDir)).to.deep.equal([]);
   });
 
   it('starts the embedded database with demo data; SIGTERM → exit 0 within 10 s and no database process left', async () => {
@@ -92,17 +96,11 @@ describe('the app process', function () {
     expect((await restarted.exited()).code).to.equal(0);
   });
 
-  it('a database server left running by a crashed run (pid file present) is stopped and replaced', async () => {
-    // Recreate the worst case by hand: a server on the data directory and port that no watchdog guards.
-    const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
-    const binary = config.FERRETDB_BIN ?? (await ensureFerretdbBinary(config.CACHE_DIR));
-    await mkdir(join(dataDir, 'ferretdb'), { recursive: true });
-    const stale = spawn(binary, [
-      '--handler=sqlite', `--sqlite-url=file:${join(dataDir, 'ferretdb')}/`, `--listen-addr=127.0.0.1:${dbPort}`,
-      '--debug-addr=-', '--state-dir=-', '--telemetry=disable', '--log-level=error',
-    ], { stdio: 'ignore', env: { ...process.env, DO_NOT_TRACK: '1' } });
-    await writeFile(join(dataDir, 'embedded-db.pid'), JSON.stringify({ pid: stale.pid, kind: 'ferretdb', binary }));
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+  it('a database server left running by a crashed run (pid file present, no live app) is stopped and replaced', async () => {
+    // Recreate the worst case by hand: a server on the data directory and port that no watchdog
+    // guards, and an app lock whose owner is dead.
+    const stale = await spawnUnguardedServer(dataDir, dbPort);
+    await writeFile(join(dataDir, 'app.lock'), JSON.stringify({ pid: 999_999, role: 'app', startedAt: new Date().toISOString() }));
 
     const app = await spawnApp(embeddedEnv());
     await waitReady(app);
@@ -132,3 +130,27 @@ describe('the app process', function () {
     }
   });
 });
+
+/** A server of the kind the tests use, on the data directory, started without any watchdog. */
+async function spawnUnguardedServer(dataDir: string, port: number) {
+  const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
+  const kind = testDatabase().kind;
+  let command: string;
+  let args: string[];
+  if (kind === 'ferretdb') {
+    command = config.FERRETDB_BIN ?? (await ensureFerretdbBinary(config.CACHE_DIR));
+    await mkdir(join(dataDir, 'ferretdb'), { recursive: true });
+    args = [
+      '--handler=sqlite', `--sqlite-url=file:${join(dataDir, 'ferretdb')}/`, `--listen-addr=127.0.0.1:${port}`,
+      '--debug-addr=-', '--state-dir=-', '--telemetry=disable', '--log-level=error',
+    ];
+  } else {
+    const java = await ensureJavaServer(config.CACHE_DIR);
+    command = java.java;
+    args = ['-Xmx256m', '-cp', java.classpath, 'Launcher', '--file', join(dataDir, 'mongo-java-server', 'store.mv.db'), '--port', String(port)];
+  }
+  const stale = spawn(command, args, { stdio: 'ignore', env: { ...process.env, DO_NOT_TRACK: '1' } });
+  await writeFile(join(dataDir, 'embedded-db.pid'), JSON.stringify({ pid: stale.pid, kind, binary: command }));
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  return stale;
+}
