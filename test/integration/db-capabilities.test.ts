@@ -1,8 +1,11 @@
-// Asserts, against whatever server is attached (FerretDB here, MongoDB in production), each
-// database feature the app relies on — so a divergence shows up here as one clear failure.
+// Asserts, against whatever server is attached (mongo-java-server by default, FerretDB in CI's
+// second pass, MongoDB in production), each database feature the app relies on — so a
+// divergence shows up here as one clear failure — and, per server, how it answers the features
+// the app must not rely on (TTL expiry, transactions, collation, text search).
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import type { Collection, Document } from 'mongodb';
+import { testDatabase } from '../helpers/test-db.js';
 
 describe('database capabilities the app relies on', () => {
   let things: Collection<any>;
@@ -125,5 +128,86 @@ describe('database capabilities the app relies on', () => {
       .find({ 'certificates.validUntil': { $gte: today }, $nor: [{ 'certificates.validUntil': { $gt: d('2026-12-27') } }] })
       .toArray();
     expect(allSoon.map((doc) => doc.key)).to.deep.equal(['soon']);
+  });
+});
+
+// What the app must not rely on. Each server's actual answer is asserted, so that a server
+// which starts (or stops) serving one of these shows up here, and the portable fallbacks stay
+// justified: sessions expire by a periodic cleanup job, not a TTL index; claims use unique
+// inserts, not transactions; searches are anchored regular expressions, not collation or $text.
+describe('database features the app must not rely on, as each server answers them', () => {
+  let probe: Collection<any>;
+  const kind = () => testDatabase().kind;
+
+  beforeEach(async () => {
+    probe = mongoose.connection.db!.collection<Document>('capability_absent');
+    await probe.insertMany([{ name: 'abc', at: new Date(0) }, { name: 'ABC', at: new Date(0) }, { name: 'quick brown fox' }]);
+  });
+
+  const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as { code?: number; name?: string; message?: string });
+
+  it('TTL indexes: FerretDB refuses them; mongo-java-server accepts them but never expires anything; MongoDB expires', async () => {
+    const error = await failure(probe.createIndex({ at: 1 }, { expireAfterSeconds: 1 }));
+    if (kind() === 'ferretdb') {
+      expect(error?.code).to.equal(238); // NotImplemented
+      return;
+    }
+    expect(error).to.equal(undefined);
+    const ttl = (await probe.listIndexes().toArray()).find((index) => index.name === 'at_1');
+    expect(ttl?.expireAfterSeconds).to.equal(1);
+    // (MongoDB's TTL monitor runs once a minute, so an immediate count proves nothing there.)
+    if (kind() === 'java') expect(await probe.countDocuments({ at: new Date(0) })).to.equal(2);
+  });
+
+  it('transactions: refused by mongo-java-server (no sessions), FerretDB and a standalone mongod; nothing is written', async () => {
+    const session = mongoose.connection.getClient().startSession();
+    const error = await failure(
+      session.withTransaction(async () => {
+        await probe.insertOne({ inTransaction: true }, { session });
+      }),
+    ).finally(() => session.endSession());
+    if (kind() === 'java') expect(error?.message).to.match(/does not support sessions/);
+    else if (kind() === 'ferretdb') expect(error?.code).to.equal(9); // FailedToParse: unknown field "autocommit"
+    else if (kind() === 'mongod') expect(error?.code).to.equal(20); // IllegalOperation: not a replica set
+    if (error) expect(await probe.countDocuments({ inTransaction: true })).to.equal(0);
+    else expect(kind(), 'only a replica set (MONGODB_URI) commits').to.equal('external');
+  });
+
+  it('collation: FerretDB refuses it; mongo-java-server accepts it and ignores it (exact match only); MongoDB honours it', async () => {
+    const query = failure(probe.find({ name: 'abc' }).collation({ locale: 'en', strength: 2 }).toArray());
+    const error = await query;
+    if (kind() === 'ferretdb') {
+      expect(error?.code).to.equal(238);
+      expect((await failure(probe.createIndex({ name: 1 }, { collation: { locale: 'en', strength: 2 } })))?.code).to.equal(238);
+      return;
+    }
+    expect(error).to.equal(undefined);
+    const matches = await probe.find({ name: 'abc' }).collation({ locale: 'en', strength: 2 }).toArray();
+    expect(matches).to.have.length(kind() === 'java' ? 1 : 2);
+  });
+
+  it('text search: FerretDB refuses text indexes; mongo-java-server accepts the index but not $text; MongoDB answers', async () => {
+    const indexError = await failure(probe.createIndex({ name: 'text' }));
+    const queryError = await failure(probe.find({ $text: { $search: 'fox' } }).toArray());
+    if (kind() === 'ferretdb') {
+      expect(indexError).to.not.equal(undefined);
+      expect(queryError?.code).to.equal(2); // BadValue: unknown top level operator
+    } else if (kind() === 'java') {
+      expect(indexError).to.equal(undefined);
+      expect(queryError?.code).to.equal(2);
+      expect(queryError?.message).to.match(/\$search/);
+    } else {
+      expect([indexError, queryError]).to.deep.equal([undefined, undefined]);
+    }
+  });
+
+  it('concurrent conditional updates of one document: exactly one winner on mongo-java-server and MongoDB, not so on FerretDB', async () => {
+    await probe.insertOne({ job: 'j', state: 'pending' });
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => probe.updateOne({ job: 'j', state: 'pending' }, { $set: { state: 'running' } })),
+    );
+    const winners = results.filter((result) => result.modifiedCount === 1).length;
+    if (kind() === 'ferretdb') expect(winners).to.be.at.least(1); // several "winners" seen: claims use unique inserts
+    else expect(winners).to.equal(1);
   });
 });
