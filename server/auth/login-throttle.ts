@@ -11,6 +11,7 @@
 // (models/login-attempt.ts) to finish, so a burst of parallel guesses cannot check more
 // passwords than the limit allows, and a burst of correct logins all get in.
 import { createHash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
 import mongoose from 'mongoose';
 import { LoginAttempt } from '../../models/login-attempt.js';
@@ -76,23 +77,51 @@ export async function claimTurn(username: string, ip: string, at: Date): Promise
   }
 }
 
+/** At most this many recent rows of an address are read per decision (failures are capped by
+ * the limits themselves; only a flood of successes could push an old failure out of sight). */
+const ROWS_PER_DECISION = 500;
+
+type Row = { seq?: number | null; username: string; outcome: string; at: Date };
+
+/** The address's recent attempts that matter: in flight, failed or successful, newest first. */
+async function recentRows(ip: string, now: Date): Promise<Row[]> {
+  const since = ago(now, Math.max(PAIR_LOCK.windowMs, ADDRESS_LIMIT.windowMs));
+  return LoginAttempt.find(
+    { ip, outcome: trusted({ $in: ['pending', 'failure', 'success'] }), at: trusted({ $gt: since }) },
+    { _id: 0, seq: 1, username: 1, outcome: 1, at: 1 },
+  ).sort({ seq: -1 }).limit(ROWS_PER_DECISION).lean<Row[]>();
+}
+
 type Count = { failures: Date[]; inFlight: number };
 
 /**
- * The completed failures in the window (newest first, at most the limit; after `afterSeq` when
- * a success reset the count) and the attempts still in flight queued before `turn`. Abandoned
- * pending attempts count as failures. Failures queued after `turn` count too: they are done.
+ * The completed failures in the window, newest first (abandoned pending attempts count as
+ * failures; those queued after `turn` count too: they are done), and the attempts still in
+ * flight queued before `turn`.
  */
-async function earlier(filter: Record<string, unknown>, turn: Turn, afterSeq: number, limit: Limit, now: Date): Promise<Count> {
-  const done = afterSeq > 0 ? { ...filter, seq: trusted({ $gt: afterSeq }) } : filter;
-  const abandoned = ago(now, ABANDONED_AFTER_MS);
-  const [failed, stale, inFlight] = await Promise.all([
-    LoginAttempt.find({ ...done, outcome: 'failure', at: trusted({ $gt: ago(now, limit.windowMs) }) }, { at: 1 }).sort({ at: -1 }).limit(limit.maxFailures).lean(),
-    LoginAttempt.find({ ...done, outcome: 'pending', at: trusted({ $gt: ago(now, limit.windowMs), $lte: abandoned }) }, { at: 1 }).limit(limit.maxFailures).lean(),
-    LoginAttempt.countDocuments({ ...filter, seq: trusted({ $gt: afterSeq, $lt: turn.seq }), outcome: 'pending', at: trusted({ $gt: abandoned }) }),
-  ]);
-  const failures = [...failed, ...stale].map((row) => row.at).sort((a, b) => b.getTime() - a.getTime()).slice(0, limit.maxFailures);
+function count(rows: Row[], turn: Turn, limit: Limit, now: Date): Count {
+  const windowStart = ago(now, limit.windowMs).getTime();
+  const abandoned = ago(now, ABANDONED_AFTER_MS).getTime();
+  const failures: Date[] = [];
+  let inFlight = 0;
+  for (const row of rows) {
+    const at = row.at.getTime();
+    const fresh = at > abandoned;
+    if (row.outcome === 'pending' && fresh) {
+      if ((row.seq ?? 0) < turn.seq) inFlight += 1;
+    } else if ((row.outcome === 'failure' || row.outcome === 'pending') && at > windowStart) {
+      failures.push(row.at);
+    }
+  }
+  failures.sort((x, y) => y.getTime() - x.getTime());
   return { failures, inFlight };
+}
+
+/** The pair's rows since its last success queued before `turn` (a success elsewhere does not count). */
+function pairRows(rows: Row[], turn: Turn): Row[] {
+  const mine = rows.filter((row) => row.username === turn.username);
+  const success = mine.find((row) => row.outcome === 'success' && (row.seq ?? 0) < turn.seq);
+  return success ? mine.filter((row) => (row.seq ?? 0) > (success.seq ?? 0)) : mine;
 }
 
 export type Verdict = { kind: 'go' | 'wait' } | { kind: 'locked' | 'limited'; until: Date };
@@ -106,41 +135,50 @@ function judge({ failures, inFlight }: Count, limit: Limit): { until: Date } | '
   return failures.length + inFlight >= limit.maxFailures ? 'wait' : 'go';
 }
 
-/** What the queue says about `turn` now, from the attempts of its address before it. */
+/** What the queue says about `turn` now. */
 export async function verdictFor(turn: Turn, now: Date): Promise<Verdict> {
-  const { ip, username } = turn;
-  // A success from this address resets this pair's count (a success elsewhere does not).
-  const success = await LoginAttempt.findOne(
-    { ip, username, outcome: 'success', seq: trusted({ $lt: turn.seq }), at: trusted({ $gt: ago(now, PAIR_LOCK.windowMs) }) }, { seq: 1 },
-  ).sort({ seq: -1 }).lean();
-  const [pair, address] = await Promise.all([
-    earlier({ ip, username }, turn, success?.seq ?? 0, PAIR_LOCK, now),
-    earlier({ ip }, turn, 0, ADDRESS_LIMIT, now),
-  ]);
-  const pairVerdict = judge(pair, PAIR_LOCK);
+  const rows = await recentRows(turn.ip, now);
+  const pairVerdict = judge(count(pairRows(rows, turn), turn, PAIR_LOCK, now), PAIR_LOCK);
   if (typeof pairVerdict === 'object') return { kind: 'locked', until: pairVerdict.until };
-  const addressVerdict = judge(address, ADDRESS_LIMIT);
+  const addressVerdict = judge(count(rows, turn, ADDRESS_LIMIT, now), ADDRESS_LIMIT);
   if (typeof addressVerdict === 'object') return { kind: 'limited', until: addressVerdict.until };
   return { kind: pairVerdict === 'go' && addressVerdict === 'go' ? 'go' : 'wait' };
 }
 
-const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+// Waiting attempts wake up when an attempt of their address settles in this process; the timer
+// is the fallback for attempts settled by another app process on the same database.
+const settled = new EventEmitter().setMaxListeners(0);
 
-/** Polls verdictFor until it is not 'wait' (or MAX_QUEUE_WAIT_MS pass: then 'busy'). */
+/** Called after an attempt's outcome is written. */
+export function announceSettled(ip: string): void {
+  settled.emit(ip);
+}
+
+function nextSettleOrTimeout(ip: string, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      settled.off(ip, done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    settled.once(ip, done);
+  });
+}
+
+/** Waits until verdictFor is not 'wait' (or MAX_QUEUE_WAIT_MS pass: then 'busy'). */
 export async function awaitTurn(turn: Turn, now: Date): Promise<Verdict | { kind: 'busy' }> {
   const started = Date.now();
-  for (let interval = 10; ; interval = Math.min(250, interval * 2)) {
+  for (let interval = 50; ; interval = Math.min(1_000, interval * 2)) {
     const verdict = await verdictFor(turn, now);
     if (verdict.kind !== 'wait') return verdict;
     if (Date.now() - started > MAX_QUEUE_WAIT_MS) return { kind: 'busy' };
-    await pause(interval);
+    await nextSettleOrTimeout(turn.ip, interval);
   }
 }
 
 /** Completed failures of the pair since its last success: the audit marks the one that locks. */
 export async function pairFailures(turn: Turn, now: Date): Promise<number> {
-  const { ip, username } = turn;
-  const since = trusted({ $gt: ago(now, PAIR_LOCK.windowMs) });
-  const success = await LoginAttempt.findOne({ ip, username, outcome: 'success', seq: trusted({ $lt: turn.seq }), at: since }, { seq: 1 }).sort({ seq: -1 }).lean();
-  return LoginAttempt.countDocuments({ ip, username, outcome: 'failure', at: since, seq: trusted({ $gt: success?.seq ?? 0, $lte: turn.seq }) });
+  const rows = pairRows(await recentRows(turn.ip, now), turn);
+  return count(rows, turn, PAIR_LOCK, now).failures.length;
 }

@@ -7,7 +7,7 @@ import { LoginAttempt, type LoginOutcome } from '../../models/login-attempt.js';
 import { recordAudit } from '../../models/audit-event.js';
 import { burnVerification, hashPassword, needsRehash, PASSWORD_MAX_LENGTH, verifyPassword } from './password.js';
 import { normaliseUsername } from './user-rules.js';
-import { awaitTurn, claimTurn, clientAddress, PAIR_LOCK, pairFailures, slowdownFor, type Turn } from './login-throttle.js';
+import { announceSettled, awaitTurn, claimTurn, clientAddress, PAIR_LOCK, pairFailures, slowdownFor, type Turn } from './login-throttle.js';
 
 export { ACCOUNT_SLOWDOWN, ADDRESS_LIMIT, PAIR_LOCK } from './login-throttle.js';
 
@@ -39,7 +39,10 @@ export async function attemptLogin({ username: typed, password, ip: rawIp, now =
   if (wait > 0) await delay(wait);
 
   const turn = await claimTurn(username, ip, now);
-  const settle = (outcome: LoginOutcome) => LoginAttempt.updateOne({ _id: turn.id }, { $set: { outcome } });
+  const settle = async (outcome: LoginOutcome) => {
+    await LoginAttempt.updateOne({ _id: turn.id }, { $set: { outcome } });
+    announceSettled(ip);
+  };
   const verdict = await awaitTurn(turn, now);
   if (verdict.kind === 'busy') {
     await settle('busy');
