@@ -10,6 +10,7 @@ export * from './user.js';
 export * from './audit-event.js';
 export * from './login-attempt.js';
 export * from './session.js';
+export * from './roster-figures.js';
 
 // Every stored text is checked for control characters and malformed Unicode (safe-text.ts).
 import mongoose from 'mongoose';

@@ -49,8 +49,11 @@ describe('draw verification pages', () => {
     expect(ok.body.result.summary.selected).to.equal(12);
     const bad = await request(app).post('/api/v1/draws/verify').attach('record', Buffer.from(tampered()), 'draw.json').expect(200);
     expect(bad.body.result).to.include({ ok: false, code: 'MISMATCH' });
-    const empty = await request(app).post('/api/v1/draws/verify').type('json').send('{}').expect(422);
-    expect(empty.body.error.code).to.equal('validation_failed');
+    // The record is uploaded as a file: a JSON body is the wrong media type, said as such.
+    const json = await request(app).post('/api/v1/draws/verify').type('json').send('{}').expect(415);
+    expect(json.body.error.code).to.equal('unsupported_media_type');
+    const none = await request(app).post('/api/v1/draws/verify').field('other', 'x').expect(422);
+    expect(none.body.error.code).to.equal('validation_failed');
   });
 
   it('GET /draw-spec serves the specification a verifier is built from', async () => {
