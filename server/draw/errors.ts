@@ -17,7 +17,15 @@ export type DrawErrorCode =
   | 'CAPACITY_INSUFFICIENT'
   | 'TEAM_INFEASIBLE'
   | 'RECUSAL_INVALID'
-  | 'RECORD_INVALID';
+  | 'RECORD_INVALID'
+  /** ssj-draw/2: the announcement is malformed or inconsistent (e.g. a round before it). */
+  | 'ANNOUNCEMENT_INVALID'
+  /** ssj-draw/2: what was drawn is not what was announced (pool, roster, parameters, figures). */
+  | 'NOT_AS_ANNOUNCED'
+  /** ssj-draw/2: a declared source's value does not verify (bad drand signature, malformed lottery result). */
+  | 'SOURCE_INVALID'
+  /** ssj-draw/2: a declared source has no value yet (the draw must wait). */
+  | 'SOURCE_PENDING';
 
 export class DrawError extends Error {
   override readonly name: string = 'DrawError';

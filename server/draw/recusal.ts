@@ -9,7 +9,7 @@ import { buildRoster, conflictsOf, explainExclusions, validateAssignment } from 
 import { resolveSeed, streamSeed } from './seed.js';
 import { openStream } from './stream.js';
 import { textProblem } from './text.js';
-import type { DrawRecord, RecusalRecord, RecusalRequest } from './types.js';
+import { SPEC_VERSION_2, type DrawRecord, type RecusalRecord, type RecusalRequest } from './types.js';
 
 /** Each assigned entity's team as it stands after the recorded recusals, in slot order. */
 export function currentTeams(record: DrawRecord): Map<string, string[]> {
@@ -68,7 +68,9 @@ export function recuse(record: DrawRecord, request: RecusalRequest, options: Eng
     throw new TeamInfeasibleError(creditCode, eligible, 1, excluded);
   }
   const n = record.recusals.filter((r) => r.creditCode === creditCode).length + 1;
-  const key = resolveSeed(input.taskId, a.seed ?? input.seed, 'inspectors', sha).derivedKey;
+  // ssj-draw/2 keys every stream by the announcement digest instead of the task id (§14.6).
+  const v2 = record.spec === SPEC_VERSION_2;
+  const key = resolveSeed(v2 ? record.announcementDigest! : input.taskId, a.seed ?? input.seed, 'inspectors', sha, 'seed', record.spec).derivedKey;
   const stream = openStream(streamSeed(key, `recusal/${creditCode}/${n}`, sha));
   const replacement = roster.inspectors[candidates[stream.below(candidates.length)]!]!.id;
   const entry: RecusalRecord = { seq: record.recusals.length + 1, creditCode, inspectorId, reason, n, replacement };

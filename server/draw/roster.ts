@@ -73,6 +73,9 @@ function validateInspector(ins: unknown, path: string): void {
     const from = expectIsoDate(c.validFrom, `${cp}.validFrom`);
     const until = expectIsoDate(c.validUntil, `${cp}.validUntil`);
     if (from > until) throw new DrawError('INVALID_DATE', 'validFrom is after validUntil', cp);
+    if (c.number !== undefined && c.number !== null && (typeof c.number !== 'string' || textProblem(c.number, 64) !== null)) {
+      throw new DrawError('INVALID_INPUT', 'a certificate number is at most 64 characters without control characters', `${cp}.number`);
+    }
   });
   expectTextList(x.qualifications, `${path}.qualifications`);
   expectCodes(x.conflicts, `${path}.conflicts`);
