@@ -14,6 +14,7 @@ import type { Encoding } from './encoding.js';
 import { ImportEngine } from './engine.js';
 import { ErrorReportWriter, errorReportPath } from './error-report.js';
 import { KINDS } from './kinds/index.js';
+import { markRosterFiguresStale } from '../rosters/roster-figures.js';
 import { loadKindContext } from './kinds/kind.js';
 import { progressOf, type ImportProgress } from './progress.js';
 import { claimRun, recordRejectedFile, RunRecorder, type Resumption, type RunStart, type Snapshot } from './run-store.js';
@@ -157,6 +158,8 @@ async function execute(request: ImportRequest, prepared: Prepared): Promise<Impo
   await recorder.finish(status, snapshot, failure).catch(() => {});
   // Whatever the outcome: resuming means uploading the same file again (see retention.ts).
   if (file.uploaded) await rm(file.path, { force: true });
+  // The home page's figures count what the import may have changed.
+  if (snapshot.counts.inserted + snapshot.counts.updated > 0) await markRosterFiguresStale().catch(() => {});
   return summarise(prepared, snapshot, status, failure, startedAt, errorReport.written ? join(request.dataDir, report.relative) : undefined);
 }
 

@@ -10,6 +10,7 @@ import { generateEntity } from '../../server/demo/generate-world.js';
 import { MAX_RECORD_BYTES } from '../../server/routes/verify.js';
 import { testApp } from '../helpers/app.js';
 import { ensureDepartment, signInAs, type SignedIn } from '../helpers/auth.js';
+import { createEntity } from '../helpers/factories.js';
 import { BOUNDARY, expectClientError, multipart, MULTIPART_TYPE, UNCLOSED_FILE_PART, workbook } from './helpers.js';
 
 const WORLD = { seed: 'hostile', entities: 0, asOf: '2026-11-27' };
@@ -219,7 +220,7 @@ describe('hostile requests (issue 8 replay)', () => {
   describe('text that must never be stored', () => {
     it('a NUL in an entity name or a lone surrogate in a display name is refused with a field message', async () => {
       await ensureDepartment('HJ-SCJG');
-      const entity = await MarketEntity.create({ ...generateEntity(WORLD, 1) });
+      const entity = await createEntity();
       const page = await admin.agent.get(`/admin/entities/${entity.creditCode}/edit`).expect(200);
       const form = Object.fromEntries([...page.text.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map((m) => [m[1] as string, (m[2] as string).replace(/&amp;/g, '&')]));
       const res = await admin.agent.post(`/admin/entities/${entity.creditCode}`).type('form').send({ ...form, _csrf: admin.csrf, name: 'A\u0000B' });
@@ -235,7 +236,7 @@ describe('hostile requests (issue 8 replay)', () => {
     });
 
     it('the models refuse control characters whatever writes them (backstop)', async () => {
-      const error = await MarketEntity.create({ ...generateEntity(WORLD, 2), name: 'A\u0007B' }).catch((e: unknown) => e);
+      const error = await createEntity({ name: 'A\u0007B' }).catch((e: unknown) => e);
       expect((error as { name?: string }).name).to.equal('ValidationError');
       expect((error as { errors: Record<string, { message: string }> }).errors.name?.message).to.equal('control_character');
     });
