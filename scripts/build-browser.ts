@@ -1,7 +1,9 @@
 // Bundles the draw engine's browser entry (server/draw/browser-entry.ts) into
 // public/build/draw-verify.js, an IIFE that defines the global `DrawVerify` ({ verify,
-// verifyJson, draw, currentTeams, rfc3797Key, rfc3797Select, describeDifference,
-// SPEC_VERSION }), so the public page verifies draws with the very code the server runs.
+// verifyJson(text, {announcementDigest}), draw, currentTeams, rfc3797Key, rfc3797Select,
+// describeDifference, announcementDigest, SPEC_VERSION, SPEC_VERSION_2 }), so the public
+// page verifies draws — ssj-draw/2 ones with their drand BLS signatures, through
+// @noble/curves — with the very code the server runs.
 // `npm run build:browser` runs it; `npm start` calls buildBrowserBundle().
 import { build } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -1,14 +1,18 @@
-// `npm run verify-draw -- draw.json [--pool-digest HEX] [--key KEY] [--commitment HEX]`
+// `npm run verify-draw -- draw.json [--announcement-digest HEX] [--pool-digest HEX] [--key KEY] [--commitment HEX]`
 // Recomputes an exported draw record offline and prints a verdict. Exit status: 0 when the
 // record is exactly what its inputs produce, 1 when it is not (or a value differs from one
-// published beforehand), 2 when the file cannot be read as a draw record at all.
+// published beforehand), 2 when the file cannot be read as a draw record at all. For an
+// announced draw (ssj-draw/2) the announcement digest published before the draw is the one
+// value to pass: it covers every parameter, the pool, the roster and the declared sources.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { verify, type PublishedValues } from '../server/draw/index.js';
 import { nodeSha256 } from '../server/draw/node-sha256.js';
 
-const USAGE = 'usage: npm run verify-draw -- draw.json [--pool-digest HEX] [--key CANONICAL_KEY] [--commitment HEX]';
-const FLAGS: Record<string, keyof PublishedValues> = { '--pool-digest': 'poolDigest', '--key': 'canonicalKey', '--commitment': 'commitment' };
+const USAGE = 'usage: npm run verify-draw -- draw.json [--announcement-digest HEX] [--pool-digest HEX] [--key CANONICAL_KEY] [--commitment HEX]';
+const FLAGS: Record<string, keyof PublishedValues> = {
+  '--announcement-digest': 'announcementDigest', '--pool-digest': 'poolDigest', '--key': 'canonicalKey', '--commitment': 'commitment',
+};
 
 function parseArgs(argv: string[]): { file: string; published: PublishedValues } | string {
   let file: string | undefined;
@@ -52,11 +56,15 @@ export function runVerifyDraw(argv: string[], print: (line: string) => void = co
     const s = result.summary;
     print(`  spec         ${s.spec}`);
     print(`  task         ${s.taskId}`);
+    if (s.announcementDigest !== null) print(`  announcement ${s.announcementDigest}`);
     print(`  pool digest  ${s.poolDigest}`);
     print(`  derived key  ${s.derivedKey}`);
+    for (const line of s.sources) print(`  source       ${line}`);
     print(`  recomputed   ${s.selected} selected entities, ${s.teams} teams, ${s.recusals} recusals`);
     print('VERDICT: MATCH — the record is exactly what its inputs produce.');
-    if (Object.keys(args.published).length === 0) {
+    if (s.announcementDigest !== null && args.published.announcementDigest === undefined) {
+      print('Note: compare the announcement digest above with the one published before the draw (or pass --announcement-digest).');
+    } else if (s.announcementDigest === null && Object.keys(args.published).length === 0) {
       print('Note: compare the pool digest and the key above with the values published before the draw (or pass --pool-digest/--key).');
     }
     return 0;

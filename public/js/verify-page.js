@@ -15,7 +15,14 @@
     node.querySelectorAll('[data-field]').forEach(function (cell) {
       var value = values[cell.getAttribute('data-field')];
       var target = cell.querySelector('code') || cell;
-      target.textContent = value === undefined ? '' : String(value);
+      target.textContent = value === undefined || value === null ? '—' : String(value);
+    });
+    node.querySelectorAll('[data-list]').forEach(function (list) {
+      (values[list.getAttribute('data-list')] || []).forEach(function (line) {
+        var item = document.createElement('li');
+        item.textContent = line;
+        list.appendChild(item);
+      });
     });
     output.replaceChildren(node);
   }
@@ -24,8 +31,11 @@
     var file = form.querySelector('input[type=file]').files[0];
     if (!file) return; // let the server answer with its field message
     event.preventDefault();
+    var digestField = form.querySelector('#announcementDigest');
+    var digest = digestField ? digestField.value.trim().toLowerCase() : '';
+    var published = digest === '' ? {} : { announcementDigest: digest };
     file.text().then(function (text) {
-      show(window.DrawVerify.verifyJson(text));
+      show(window.DrawVerify.verifyJson(text, published));
     });
   });
 })();

@@ -1,4 +1,15 @@
-"""Independent implementation of DRAW-SPEC.md ssj-draw/1, Python stdlib only."""
+"""Independent implementation of DRAW-SPEC.md ssj-draw/1 and ssj-draw/2, Python stdlib only.
+
+  ref.py input.json                 {input, recusals}: draw (ssj-draw/1), replay recusals
+  ref.py record.json [--announcement-digest HEX]
+                                    an ssj-draw/2 record: recompute the announcement digest
+                                    (and compare it with the published one), rebuild the input
+                                    from the announcement, redraw, replay recusals
+
+Prints JSON {record, poolText[, announcementText, rosterText]}; exits 1 naming the first
+check that fails. Not checked here: drand BLS signatures (the standard library has no
+pairing); the randomness = SHA-256(signature) link and the round/time rule are.
+"""
 import hashlib, json, sys, datetime
 
 M = 0xFFFFFFFF
@@ -56,14 +67,14 @@ def canonical_key(sources):
         key += '/'
     return key
 
-def resolve_seed(task_id, seed, phase):
+def resolve_seed(scope, seed, phase, spec='ssj-draw/1'):
     key = canonical_key(seed['sources'])
     reveal = ''
     verified = False
     if 'commitment' in seed:
         assert hashlib.sha256(bytes.fromhex(seed['reveal'])).hexdigest() == seed['commitment']
         reveal = seed['reveal']; verified = True
-    text = f"ssj-draw/1\n{task_id}\n{phase}\n{key}\n{reveal}"
+    text = f"{spec}\n{scope}\n{phase}\n{key}\n{reveal}"
     return {'canonicalKey': key, 'commitmentVerified': verified, 'derivedKey': sha_hex(text.encode('utf-8'))}
 
 def stream(key, label): return Xor4096(sha_hex((key + label).encode('utf-8')))
@@ -95,9 +106,11 @@ def meets(e, where):
     return True
 
 def minus_days(iso, n):
+    # raises OverflowError before 0001-01-01: such a window is refused (spec §6.1)
     return (datetime.date.fromisoformat(iso) - datetime.timedelta(days=n)).isoformat()
 
 def quota_for(q, n):
+    if 'min' in q and 'max' in q and q['min'] > q['max']: raise ValueError('INVALID_QUOTA: min > max')
     if 'count' in q: k = q['count']
     else:
         ppm = round(q['ratio'] * 10**6)
@@ -119,14 +132,18 @@ def eligible(ins, a, date, entity, loads, recused=(), on_team=()):
     if loads.get(ins['id'], 0) >= a['maxAssignmentsPerInspector']: return 'loadLimit'
     return None
 
-def draw(inp):
-    seed = resolve_seed(inp['taskId'], inp['seed'], 'entities')
+def draw(inp, spec='ssj-draw/1', scope=None):
+    v2 = spec == 'ssj-draw/2'
+    scope = inp['taskId'] if scope is None else scope
+    seed = resolve_seed(scope, inp['seed'], 'entities', spec)
+    at_cap = set((inp.get('exclusions') or {}).get('atCap') or [])
     text = pool_text(inp['pool'])
     canon = sorted(inp['pool'], key=lambda e: u8key(e['creditCode']))
     W = (inp.get('exclusions') or {}).get('repeatWindowDays', 0)
     cutoff = minus_days(inp['inspectionDate'], W) if W > 0 else None
     strata = inp['strata']
-    members = [[] for _ in strata]; counts = [dict(matched=0, excludedInactive=0, excludedRecent=0, drawable=0) for _ in strata]
+    members = [[] for _ in strata]
+    counts = [dict(matched=0, excludedInactive=0, excludedRecent=0, **({'excludedAtCap': 0} if v2 else {}), drawable=0) for _ in strata]
     unstrat = 0
     for p, e in enumerate(canon):
         s = next((k for k, st in enumerate(strata) if meets(e, st['where'])), None)
@@ -134,6 +151,7 @@ def draw(inp):
         counts[s]['matched'] += 1
         if e['status'] != '存续': counts[s]['excludedInactive'] += 1
         elif cutoff is not None and opt(e, 'lastInspectedOn') != '' and e['lastInspectedOn'] > cutoff: counts[s]['excludedRecent'] += 1
+        elif e['creditCode'] in at_cap: counts[s]['excludedAtCap'] += 1
         else: counts[s]['drawable'] += 1; members[s].append(p)
     results = []; selected = []
     for s, st in enumerate(strata):
@@ -143,13 +161,15 @@ def draw(inp):
         results.append(dict(id=st['id'], **counts[s], quota=q, capped=q > n,
                             selected=[canon[x]['creditCode'] for x in m[:k]], alternates=[canon[x]['creditCode'] for x in m[k:k + alt]]))
         selected += [(x, st['id']) for x in m[:k]]
-    rec = dict(spec='ssj-draw/1', seed=seed, pool=dict(digest=sha_hex(text.encode('utf-8')), size=len(canon),
-               drawable=sum(c['drawable'] for c in counts), excludedInactive=sum(c['excludedInactive'] for c in counts),
-               excludedRecent=sum(c['excludedRecent'] for c in counts), unstratified=unstrat, recentCutoff=cutoff),
-               strata=results, assignment=None, recusals=[])
+    total = lambda f: sum(c[f] for c in counts)
+    pool = dict(digest=sha_hex(text.encode('utf-8')), size=len(canon), drawable=total('drawable'),
+                excludedInactive=total('excludedInactive'), excludedRecent=total('excludedRecent'))
+    if v2: pool['excludedAtCap'] = total('excludedAtCap')
+    pool.update(unstratified=unstrat, recentCutoff=cutoff)
+    rec = dict(spec=spec, seed=seed, pool=pool, strata=results, assignment=None, recusals=[])
     a = inp.get('assignment')
     if a:
-        aseed = resolve_seed(inp['taskId'], a.get('seed') or inp['seed'], 'inspectors')
+        aseed = resolve_seed(scope, a.get('seed') or inp['seed'], 'inspectors', spec)
         roster = sorted(a['inspectors'], key=lambda i: u8key(i['id']))
         date = inp['inspectionDate']
         E = sum(1 for ins in roster if eligible(ins, a, date, {'creditCode': ''}, {}) in (None,))
@@ -168,9 +188,9 @@ def draw(inp):
         rec['assignment'] = dict(seed=aseed, teamSize=a['teamSize'], teams=teams)
     return rec, text
 
-def recuse(inp, rec, req):
+def recuse(inp, rec, req, scope=None):
     a = inp['assignment']; date = inp['inspectionDate']
-    aseed = resolve_seed(inp['taskId'], a.get('seed') or inp['seed'], 'inspectors')
+    aseed = resolve_seed(inp['taskId'] if scope is None else scope, a.get('seed') or inp['seed'], 'inspectors', rec['spec'])
     teams = {t['creditCode']: list(t['inspectors']) for t in rec['assignment']['teams']}
     for r in rec['recusals']:
         t = teams[r['creditCode']]; t[t.index(r['inspectorId'])] = r['replacement']
@@ -189,8 +209,122 @@ def recuse(inp, rec, req):
     rep = cands[rng.below(len(cands))]
     rec['recusals'].append(dict(seq=len(rec['recusals']) + 1, creditCode=code, inspectorId=req['inspectorId'], reason=req['reason'], n=n, replacement=rep))
 
+# ---- ssj-draw/2 (spec §14) ----
+
+QUICKNET = {'hash': '52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971', 'genesis': 1692803367, 'period': 3}
+GAMES = {'fc3d': 'digits', 'pl3': 'digits', 'pl5': 'digits', 'ssq': 'balls', 'dlt': 'balls'}
+
+class Refused(Exception): pass
+
+def check(cond, what):
+    if not cond: raise Refused(what)
+
+def canonical_json(v):
+    # §14.1: JCS on integers, strings, lists, objects, booleans, null
+    return json.dumps(v, ensure_ascii=False, sort_keys=True, separators=(',', ':'))
+
+def announcement_text(a): return 'ssj-announcement/2\n' + canonical_json(a)
+
+def roster_text(inspectors):
+    out = 'ssj-roster/1\n'
+    for ins in sorted(inspectors, key=lambda i: u8key(i['id'])):
+        certs = sorted((canonical_json([c['validFrom'], c['validUntil'], c.get('number') or '']) for c in ins['certificates']), key=u8key)
+        line = {'addressKey': ins.get('addressKey') or '', 'certificates': [json.loads(c) for c in certs],
+                'conflicts': sorted(ins.get('conflicts') or [], key=u8key), 'department': ins['department'], 'id': ins['id'],
+                'qualifications': sorted(ins['qualifications'], key=u8key), 'relationCodes': sorted(ins.get('relationCodes') or [], key=u8key),
+                'status': ins['status']}
+        out += canonical_json(line) + '\n'
+    return out
+
+def utc_seconds(t):
+    return int(datetime.datetime.strptime(t, '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=datetime.timezone.utc).timestamp())
+
+def check_sources(declared, values, announced_at, where):
+    check(len(declared) == len(values), f'{where}: one value per source')
+    sources = []
+    for d, e in zip(declared, values):
+        check(d['type'] == e['type'], f'{where}: type')
+        if d['type'] == 'drand':
+            check(d['chain'] == QUICKNET['hash'], f'{where}: chain')
+            t = utc_seconds(d['time'])
+            rnd = 1 if t <= QUICKNET['genesis'] else -(-(t - QUICKNET['genesis']) // QUICKNET['period']) + 1
+            check(d['round'] == rnd and e['round'] == rnd, f'{where}: round {rnd} for {d["time"]}')
+            check(QUICKNET['genesis'] + (rnd - 1) * QUICKNET['period'] > announced_at, f'{where}: round before the announcement')
+            check(hashlib.sha256(bytes.fromhex(e['signature'])).hexdigest() == e['randomness'], f'{where}: randomness != SHA-256(signature)')
+            sources.append({'values': [e['randomness']]})
+        else:
+            beijing = datetime.datetime.fromtimestamp(announced_at + 8 * 3600, datetime.timezone.utc).date().isoformat()
+            check(d['date'] > beijing, f'{where}: lottery drawn after the announcement day')
+            if GAMES[d['game']] == 'digits': sources.append({'values': [''.join(str(x) for x in e['result'][0])]})
+            else: sources += [{'numbers': list(g)} for g in e['result']]
+    return sources
+
+def seed_from(a, declared, values, reveal):
+    seed = {'sources': check_sources(declared, values, utc_seconds(a['announcedAt']), 'randomness')}
+    if a['randomness']['commitment'] is not None: seed.update(commitment=a['randomness']['commitment'], reveal=reveal)
+    return seed
+
+def announced_input(rec):
+    a, r = rec['announcement'], rec['randomness']
+    strata = []
+    for s in a['strata']:
+        q = {'count': s['quota']['count']} if 'count' in s['quota'] else {'ratio': s['quota']['ratioPpm'] / 1000000}
+        for k in ('min', 'max'):
+            if k in s['quota']: q[k] = s['quota'][k]
+        strata.append({'id': s['id'], 'where': s['where'], 'quota': q, 'alternates': s['alternates']})
+    inp = {'taskId': a['taskId'], 'inspectionDate': a['inspectionDate'],
+           'seed': seed_from(a, a['randomness']['entities'], r['entities'], r['reveal']),
+           'pool': rec['input']['pool'], 'strata': strata,
+           'exclusions': {'repeatWindowDays': a['exclusions']['repeatWindowDays'], 'atCap': a['exclusions']['atCap']}}
+    if 'assignment' in rec['input']:
+        i = a['inspectors']
+        asg = {'inspectors': rec['input']['assignment']['inspectors'], 'teamSize': i['teamSize'],
+               'maxAssignmentsPerInspector': i['maxAssignmentsPerInspector'],
+               'requiredQualifications': i['requiredQualifications'], 'allowedDepartments': i['allowedDepartments']}
+        if a['randomness']['inspectors'] is not None:
+            asg['seed'] = seed_from(a, a['randomness']['inspectors'], r['inspectors'], r['reveal'])
+        inp['assignment'] = asg
+    return inp
+
+def verify_v2(rec, published=None):
+    a = rec['announcement']
+    text = announcement_text(a)
+    digest = sha_hex(text.encode('utf-8'))
+    if published is not None: check(digest == published, f'announcement digest {digest} != published {published}')
+    check(rec['announcementDigest'] == digest, 'announcementDigest')
+    inp = announced_input(rec)
+    check(inp == rec['input'], 'input is not what was announced')
+    rtext = None
+    if 'assignment' in inp:
+        rtext = roster_text(inp['assignment']['inspectors'])
+        check(sha_hex(rtext.encode('utf-8')) == a['inspectors']['roster']['digest'], 'roster digest')
+    out, ptext = draw(inp, 'ssj-draw/2', digest)
+    check(out['pool']['digest'] == a['pool']['digest'] and out['pool']['size'] == a['pool']['size'], 'pool digest')
+    check(out['pool']['recentCutoff'] == a['exclusions']['recentCutoff'], 'recent cutoff')
+    p = out['pool']
+    figures = {k: p[k] for k in ('unstratified', 'excludedInactive', 'excludedRecent', 'excludedAtCap', 'drawable')}
+    figures['strata'] = [{k: s[k] for k in ('id', 'matched', 'excludedInactive', 'excludedRecent', 'excludedAtCap', 'drawable', 'quota', 'capped')} for s in out['strata']]
+    check(figures == a['figures'], 'announced figures')
+    for q in rec['recusals']: recuse(inp, out, q, digest)
+    full = {'spec': 'ssj-draw/2', 'announcement': a, 'announcementDigest': digest, 'randomness': rec['randomness'], 'input': inp}
+    full.update({k: out[k] for k in ('seed', 'pool', 'strata', 'assignment', 'recusals')})
+    return full, ptext, text, rtext
+
 if __name__ == '__main__':
-    v = json.load(open(sys.argv[1], encoding='utf-8'))
-    rec, text = draw(v['input'])
-    for q in v.get('recusals', []): recuse(v['input'], rec, q)
-    json.dump({'record': rec, 'poolText': text}, sys.stdout, ensure_ascii=False, indent=1)
+    args = sys.argv[1:]
+    published = None
+    if '--announcement-digest' in args:
+        k = args.index('--announcement-digest'); published = args[k + 1]; del args[k:k + 2]
+    v = json.load(open(args[0], encoding='utf-8'))
+    if v.get('spec') == 'ssj-draw/2':
+        try:
+            rec, text, atext, rtext = verify_v2(v, published)
+        except Refused as e:
+            print(f'REFUSED: {e}', file=sys.stderr); sys.exit(1)
+        json.dump({'record': rec, 'poolText': text, 'announcementText': atext, 'rosterText': rtext}, sys.stdout, ensure_ascii=False, indent=1)
+    else:
+        if published is not None:
+            print('REFUSED: an announcement digest was published but this is not an ssj-draw/2 record', file=sys.stderr); sys.exit(1)
+        rec, text = draw(v['input'])
+        for q in v.get('recusals', []): recuse(v['input'], rec, q)
+        json.dump({'record': rec, 'poolText': text}, sys.stdout, ensure_ascii=False, indent=1)
