@@ -88,4 +88,36 @@ describe('draw input validation', () => {
     expect(refusal(baseInput({ assignment: assignment(badCert) })).code).to.equal('INVALID_DATE');
     expect(refusal(baseInput({ assignment: assignment(two, { allowedDepartments: [] }) })).path).to.equal('assignment.allowedDepartments');
   });
+
+  it('draw, with a 40-character region of CJK Extension B (80 UTF-16 units), accepts it: limits count code points (§1.1)', () => {
+    const region = String.fromCodePoint(...Array.from({ length: 40 }, (_, i) => 0x20000 + i));
+    expect(region.length).to.equal(80);
+    const record = draw(baseInput({ pool: makePool(3, (i) => (i === 0 ? { region } : {})) }), FAST);
+    expect(record.pool.size).to.equal(3);
+    const tooLong = String.fromCodePoint(...Array.from({ length: 65 }, (_, i) => 0x20000 + i));
+    expect(refusal(baseInput({ pool: makePool(3, (i) => (i === 0 ? { region: tooLong } : {})) })).path).to.equal('pool[0].region');
+    expect(draw(baseInput({ taskId: '𠀀'.repeat(128) }), FAST).input.taskId).to.have.length(256);
+  });
+
+  it('draw, with a lone surrogate in any text, refuses it (it has no UTF-8 encoding)', () => {
+    expect(refusal(baseInput({ pool: makePool(3, (i) => (i === 0 ? { industry: 'C\ud800' } : {})) })).path).to.equal('pool[0].industry');
+    expect(refusal(baseInput({ taskId: 'task-\udc00' })).path).to.equal('taskId');
+  });
+
+  it('draw, with a quota whose min exceeds its max, refuses with INVALID_QUOTA (§6.2 requires min ≤ max)', () => {
+    const e = refusal(baseInput({ strata: oneStratum({ count: 3, min: 4, max: 2 }) }));
+    expect(e.code).to.equal('INVALID_QUOTA');
+    expect(e.path).to.equal('strata[0].quota');
+  });
+
+  it('draw, with a repeat window reaching before 0001-01-01, refuses it instead of writing a non-date cutoff', () => {
+    const e = refusal(baseInput({ inspectionDate: '0100-01-01', exclusions: { repeatWindowDays: 36600 } }));
+    expect(e.code).to.equal('INVALID_INPUT');
+    expect(e.path).to.equal('exclusions.repeatWindowDays');
+    expect(draw(baseInput({ inspectionDate: '0001-01-02', exclusions: { repeatWindowDays: 1 } }), FAST).pool.recentCutoff).to.equal('0001-01-01');
+  });
+
+  it('draw (ssj-draw/1), with an exclusions field it does not know (atCap is ssj-draw/2), refuses it', () => {
+    expect(refusal(baseInput({ exclusions: { atCap: [] } as never })).path).to.equal('exclusions.atCap');
+  });
 });
