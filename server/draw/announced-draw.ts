@@ -166,10 +166,10 @@ export interface SourceStatus {
  * was announced. Ready only when every source has a verified value.
  */
 export function sourcesReady(
-  a: Announcement, phase: Phase, values: { entities?: Array<SourceEvidence | null>; inspectors?: Array<SourceEvidence | null>; reveal?: string | null },
+  a: Announcement, phase: Phase, values: { entities?: Array<SourceEvidence | null> | null; inspectors?: Array<SourceEvidence | null> | null; reveal?: string | null },
 ): { ready: boolean; sources: SourceStatus[] } {
   const sources: SourceStatus[] = [];
-  const add = (p: Phase, declared: DeclaredSource[], got: Array<SourceEvidence | null> | undefined): void => {
+  const add = (p: Phase, declared: DeclaredSource[], got: Array<SourceEvidence | null> | null | undefined): void => {
     declared.forEach((d, index) => {
       const value = got?.[index] ?? null;
       const problem = value === null ? null : evidenceProblem(d, value);
