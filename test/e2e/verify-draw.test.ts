@@ -59,4 +59,34 @@ describe('end to end: verifying a draw in the browser', function () {
     expect(posts, 'the record never leaves the browser').to.deep.equal([]);
     expect(browser.problems).to.deep.equal([]);
   });
+
+  it('verifies an announced draw against the announcement digest typed in, and refuses one whose announcement was changed since', async () => {
+    const fixtures = join(PROJECT_ROOT, 'test', 'fixtures', 'draw');
+    const golden = readFileSync(join(fixtures, 'vector-2.record.json'), 'utf8');
+    const digest = '91fdf03d754668e581fdee4ba0061aef43e2e20de2bb4c33e4b2f8abcf35ee7a';
+    const goodFile = join(folder, 'announced.json');
+    writeFileSync(goodFile, golden);
+    // A record whose announced team size was changed after the announcement.
+    const changed = JSON.parse(golden);
+    changed.announcement.inspectors.teamSize = 3;
+    const badFile = join(folder, 'announced-changed.json');
+    writeFileSync(badFile, JSON.stringify(changed));
+
+    browser ??= await launchBrowser();
+    const { page } = browser;
+    await page.goto(`${baseUrl}/verify`);
+    await page.locator('#verify-where').waitFor({ state: 'visible' });
+    await page.fill('#announcementDigest', digest);
+    await page.setInputFiles('#record', goodFile);
+    await page.click('#verify-form button[type=submit]');
+    await page.locator('[data-verdict="ok"]').waitFor();
+    expect(await page.locator('[data-verdict="ok"] [data-field="announcementDigest"]').textContent()).to.equal(digest);
+    expect(await page.locator('[data-verdict="ok"] [data-list="sources"] li').count()).to.equal(4);
+
+    await page.setInputFiles('#record', badFile);
+    await page.click('#verify-form button[type=submit]');
+    await page.locator('[data-verdict="fail"]').waitFor();
+    expect(await page.locator('[data-verdict="fail"] [data-field="code"]').textContent()).to.equal('PUBLISHED_MISMATCH');
+    expect(browser.problems).to.deep.equal([]);
+  });
 });
