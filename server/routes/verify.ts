@@ -32,19 +32,29 @@ function verificationSlots() {
   };
 }
 
-async function readUploadedRecord(req: Request): Promise<string> {
-  const { content } = await readUploadedFile(req, 'record', { maxFileBytes: MAX_RECORD_BYTES, maxFields: 5 });
-  return content.toString('utf8');
+interface UploadedRecord {
+  text: string;
+  /** The digest the task's announcement published, when the visitor gives it (ssj-draw/2). */
+  announcementDigest?: string;
 }
 
-function verifyText(text: string): VerifyResult {
+const DIGEST = /^[0-9a-f]{64}$/;
+
+async function readUploadedRecord(req: Request): Promise<UploadedRecord> {
+  const { content, fields } = await readUploadedFile(req, 'record', { maxFileBytes: MAX_RECORD_BYTES, maxFields: 5 });
+  const digest = (fields.announcementDigest ?? '').trim().toLowerCase();
+  if (digest !== '' && !DIGEST.test(digest)) throw new ValidationError({ announcementDigest: 'invalid_digest' }, 'The announcement digest is 64 hexadecimal characters.');
+  return { text: content.toString('utf8'), ...(digest === '' ? {} : { announcementDigest: digest }) };
+}
+
+function verifyUpload({ text, announcementDigest }: UploadedRecord): VerifyResult {
   let record: unknown;
   try {
     record = JSON.parse(text);
   } catch (error) {
     return { ok: false, code: 'RECORD_INVALID', path: '', message: `not JSON: ${(error as Error).message}` } as VerifyResult;
   }
-  return verify(record);
+  return verify(record, { published: announcementDigest ? { announcementDigest } : {} });
 }
 
 export function verifyRouter(): Router {
@@ -55,8 +65,11 @@ export function verifyRouter(): Router {
   });
   router.post('/verify', async (req, res) => {
     try {
-      const result = await inSlot(async () => verifyText(await readUploadedRecord(req)));
-      res.render('public/verify', { result, fieldErrors: {} });
+      const { result, announcementDigest } = await inSlot(async () => {
+        const upload = await readUploadedRecord(req);
+        return { result: verifyUpload(upload), announcementDigest: upload.announcementDigest };
+      });
+      res.render('public/verify', { result, announcementDigest, fieldErrors: {} });
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       res.status(422).render('public/verify', { result: undefined, fieldErrors: error.fields });
@@ -67,7 +80,7 @@ export function verifyRouter(): Router {
     res.type('text/plain; charset=utf-8').sendFile(join(PROJECT_ROOT, 'DRAW-SPEC.md'));
   });
   router.post('/api/v1/draws/verify', async (req, res) => {
-    res.json({ result: await inSlot(async () => verifyText(await readUploadedRecord(req))) });
+    res.json({ result: await inSlot(async () => verifyUpload(await readUploadedRecord(req))) });
   });
   return router;
 }

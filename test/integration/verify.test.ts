@@ -56,6 +56,20 @@ describe('draw verification pages', () => {
     expect(none.body.error.code).to.equal('validation_failed');
   });
 
+  it('an announced record (ssj-draw/2) is checked against the announcement digest the visitor gives', async () => {
+    const announced = readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'draw', 'vector-2.record.json'));
+    const digest = '91fdf03d754668e581fdee4ba0061aef43e2e20de2bb4c33e4b2f8abcf35ee7a';
+    const right = await request(app).post('/api/v1/draws/verify').field('announcementDigest', digest).attach('record', announced, 'draw.json').expect(200);
+    expect(right.body.result.ok).to.equal(true);
+    const wrong = await request(app).post('/api/v1/draws/verify').field('announcementDigest', 'a'.repeat(64)).attach('record', announced, 'draw.json').expect(200);
+    expect(wrong.body.result).to.include({ ok: false, code: 'PUBLISHED_MISMATCH' });
+    const page = await request(app).post('/verify').field('announcementDigest', 'a'.repeat(64)).attach('record', announced, 'draw.json').expect(200);
+    expect(page.text).to.include('data-verdict="fail"');
+    expect(page.text).to.include(`value="${'a'.repeat(64)}"`);
+    const malformed = await request(app).post('/api/v1/draws/verify').field('announcementDigest', 'xyz').attach('record', announced, 'draw.json').expect(422);
+    expect(malformed.body.error.fields.announcementDigest).to.equal('invalid_digest');
+  });
+
   it('GET /draw-spec serves the specification a verifier is built from', async () => {
     const res = await request(app).get('/draw-spec').expect(200);
     expect(res.headers['content-type']).to.match(/text\/plain/);
