@@ -67,6 +67,8 @@ interface Launch {
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 8_000;
 const DEFAULT_RESTARTS = { max: 3, windowMs: 5 * 60_000 };
+/** A pause before a restart: lets the port and file locks go, and the outage be seen (503) rather than flicker. */
+const RESTART_DELAY_MS = 1000;
 /** Bounded heap and store cache: county-scale data stays within about 1.3 GB of RSS. */
 const JAVA_HEAP = '-Xmx1g';
 const JAVA_STORE_CACHE_MB = 256;
@@ -107,7 +109,7 @@ export async function startEmbeddedServer(options: EmbeddedOptions): Promise<Emb
     restarts.push(now);
     alert(`${reason}; restarting it (${restarts.length} of at most ${budget.max} within ${budget.windowMs / 60_000} min)`);
     running.watchdog.kill('SIGKILL');
-    await sleep(500);
+    await sleep(RESTART_DELAY_MS);
     if (stopping) return;
     try {
       running = await launchReady(launch, kind, options.dataDir, uri);
