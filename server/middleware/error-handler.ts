@@ -3,6 +3,7 @@
 // outside development.
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { translator, DEFAULT_LOCALE } from '../i18n/index.js';
+import { isDatabaseUnreachable } from '../db/availability.js';
 import { AppError, BusyError, ClientError, ConflictError, fromMongooseValidation, isDuplicateKeyError, NotFoundError, UnavailableError, ValidationError } from '../errors.js';
 
 export const notFoundHandler: RequestHandler = (req) => {
@@ -30,6 +31,9 @@ export function normalise(error: unknown): AppError {
   const validation = fromMongooseValidation(error);
   if (validation) return validation;
   if (isDuplicateKeyError(error)) return new ConflictError('A record with the same key already exists.');
+  // A driver call in flight when the database went away: say so (503), as the availability
+  // middleware does for the requests that follow.
+  if (isDatabaseUnreachable(error)) return new UnavailableError('The database is temporarily unreachable.');
   const { status, statusCode, type, message } = (error ?? {}) as { status?: unknown; statusCode?: unknown; type?: unknown; message?: unknown };
   const httpStatus = typeof status === 'number' ? status : typeof statusCode === 'number' ? statusCode : undefined;
   if (type === 'entity.parse.failed') return new ValidationError({ body: 'malformed JSON' }, 'The request body is not valid JSON.');
@@ -54,6 +58,7 @@ export function errorHandler(options: { showDetails: boolean }): ErrorRequestHan
     }
     res.status(appError.status);
     if (appError instanceof BusyError) res.set('Retry-After', String(appError.retryAfterSeconds));
+    else if (appError instanceof UnavailableError) res.set('Retry-After', '5');
     const requestId = String(req.id ?? '');
     if (wantsJson(req)) {
       res.json(jsonBody(appError, requestId, options.showDetails ? error : undefined));
@@ -83,9 +88,11 @@ function renderHtml(res: Response, error: AppError, requestId: string, stack: st
   res.locals.navLinks ??= [];
   const t = res.locals.t as (key: string) => string;
   const say = (key: string, _fallback: string) => t(key);
+  const unavailable = error instanceof UnavailableError && !(error instanceof BusyError);
   const title =
     error.status === 404 ? say('error.404.title', 'Not found') :
-    error.status >= 500 ? say('error.500.title', 'Server error') :
+    unavailable ? say('error.503.title', 'Service temporarily unavailable') :
+    error.status >= 500 && !(error instanceof BusyError) ? say('error.500.title', 'Server error') :
     say('error.generic.title', 'Request failed');
   // A client error with a catalogued code is explained in the page's language; others say
   // what the thrower wrote (domain errors carry messages meant for people).
@@ -93,6 +100,7 @@ function renderHtml(res: Response, error: AppError, requestId: string, stack: st
   const catalogued = t(codeKey);
   const message =
     error.status === 404 ? say('error.404.body', error.message) :
+    unavailable ? say('error.503.body', 'The database is temporarily unreachable.') :
     error.status >= 500 && !(error instanceof BusyError) ? say('error.500.body', 'Internal server error') :
     catalogued !== codeKey && !(error instanceof ValidationError) ? catalogued :
     error.message;
