@@ -1,7 +1,7 @@
 // MarketEntity (市场主体): one row of the entity roster (检查对象名录库). The credit code is
 // the natural key; only 存续 (active) entities are ever drawable.
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
-import { creditCodeProblem } from '../server/rosters/credit-code.js';
+import { creditCodeProblem } from './credit-code.js';
 
 export const ENTITY_TYPES = ['企业', '农民专业合作社', '个体工商户', '外企代表机构'] as const;
 export const ENTITY_STATUSES = ['存续', '注销', '吊销', '撤销', '迁出'] as const;
@@ -10,11 +10,6 @@ export const RISK_CLASSES = ['A', 'B', 'C', 'D'] as const;
 /** GB/T 4754-2017 sections (门类). */
 export const INDUSTRY_SECTIONS = 'ABCDEFGHIJKLMNOPQRST'.split('');
 
-const CHECK_DIGIT_MESSAGES: Record<string, string> = {
-  length: '统一社会信用代码必须为18位',
-  characters: '统一社会信用代码含有不允许的字符',
-  check_digit: '统一社会信用代码校验位不正确',
-};
 
 const specialRosterSchema = new Schema(
   {
@@ -32,7 +27,8 @@ const marketEntitySchema = new Schema(
       required: true,
       validate: {
         validator: (code: string) => creditCodeProblem(code) === undefined,
-        message: (props: { value: string }) => CHECK_DIGIT_MESSAGES[creditCodeProblem(props.value) ?? 'check_digit'] as string,
+        // A message code (error.field.credit_code.* in the catalogues), never a sentence.
+        message: (props: { value: string }) => `credit_code.${creditCodeProblem(props.value) ?? 'check_digit'}`,
       },
     },
     name: { type: String, required: true, trim: true, maxlength: 200 },

@@ -12,13 +12,19 @@ export class AppError extends Error {
   }
 }
 
-/** Field name → message, as shown next to form inputs or returned in JSON. */
+/**
+ * Field name → message code, shown next to form inputs (as the catalogue's `error.field.<code>`)
+ * or returned in JSON. `_form` holds a problem of the whole form.
+ */
 export type FieldErrors = Record<string, string>;
+
+/** Values a field's message shows, by field: {max} of too_long, {today} of date_in_future. */
+export type FieldParams = Record<string, Record<string, string | number>>;
 
 export class ValidationError extends AppError {
   override readonly status = 422;
   override readonly code = 'validation_failed';
-  constructor(readonly fields: FieldErrors, message = 'The submitted data is not valid.') {
+  constructor(readonly fields: FieldErrors, message = 'The submitted data is not valid.', readonly params: FieldParams = {}) {
     super(message, { fields });
   }
 }
@@ -83,13 +89,27 @@ export class BusyError extends UnavailableError {
   }
 }
 
-/** Converts a Mongoose ValidationError (duck-typed, to keep this module free of mongoose). */
+/** Message codes for Mongoose's built-in validators (their own messages are English sentences). */
+const MONGOOSE_KINDS: Record<string, string> = {
+  required: 'required', maxlength: 'too_long', minlength: 'too_short', enum: 'invalid_choice',
+  min: 'too_small', max: 'too_large', Date: 'invalid_date', Number: 'invalid_number',
+};
+
+/**
+ * Converts a Mongoose ValidationError (duck-typed, to keep this module free of mongoose) into
+ * field message codes: a built-in validator's kind becomes a code, a custom validator's message
+ * is already one (models declare codes, never sentences; see error.field.* in server/i18n).
+ */
 export function fromMongooseValidation(error: unknown): ValidationError | undefined {
   if (!(error instanceof Error) || error.name !== 'ValidationError') return undefined;
-  const raw = (error as Error & { errors?: Record<string, { message: string }> }).errors ?? {};
+  const raw = (error as Error & { errors?: Record<string, { message: string; kind?: string; properties?: { maxlength?: unknown } }> }).errors ?? {};
   const fields: FieldErrors = {};
-  for (const [path, item] of Object.entries(raw)) fields[path] = item.message;
-  return new ValidationError(fields);
+  const params: FieldParams = {};
+  for (const [path, item] of Object.entries(raw)) {
+    fields[path] = MONGOOSE_KINDS[item.kind ?? ''] ?? (/^[a-z_.]+$/.test(item.message) ? item.message : 'invalid');
+    if (typeof item.properties?.maxlength === 'number') params[path] = { max: item.properties.maxlength };
+  }
+  return new ValidationError(fields, undefined, params);
 }
 
 /** True for MongoDB's duplicate-key error (code 11000), on MongoDB and FerretDB alike. */

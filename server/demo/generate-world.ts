@@ -2,7 +2,7 @@
 // entities and inspectors, byte for byte, so tests and benchmarks can rely on it. Pure: no
 // database, no clock (the reference date is a parameter).
 import seedrandom from 'seedrandom';
-import { buildCreditCode, CREDIT_CODE_CHARSET } from '../rosters/credit-code.js';
+import { buildCreditCode, CREDIT_CODE_CHARSET } from '../../models/credit-code.js';
 import { DEFAULT_ITEMS, MARKET_SUPERVISION_DEPT } from '../catalog/defaults.js';
 import { GIVEN_CHARS, HONGJIANG, INDUSTRY_WORDS, STREETS, SURNAMES, TRADE_NAMES } from './names.js';
 

@@ -1,7 +1,7 @@
 // Owns turning one cell into one typed value, or into an error with a stable code and a
 // Chinese message that names the column. Pure: no database. An empty cell is `undefined`
 // (whether that is allowed is decided by the column, not here).
-import { creditCodeProblem } from '../rosters/credit-code.js';
+import { creditCodeProblem } from '../../models/credit-code.js';
 import type { Cell } from './types.js';
 
 export interface CellError {

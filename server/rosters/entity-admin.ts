@@ -8,7 +8,7 @@ import { NotFoundError, ValidationError } from '../errors.js';
 import { escapeRegExp, optional, parseInput } from '../http/validate.js';
 import { windowedPage, type PageInfo } from '../http/pagination.js';
 import { markRosterFiguresStale } from './roster-figures.js';
-import { normaliseCreditCode } from './credit-code.js';
+import { normaliseCreditCode } from '../../models/credit-code.js';
 
 const optionalText = (max: number) => z.string().trim().max(max, 'too_long').optional().transform((v) => v || undefined);
 const optionalEnum = <T extends readonly [string, ...string[]]>(values: T) => optional(z.enum(values, 'invalid_choice'));

@@ -1,5 +1,5 @@
 // Factories: each test builds the data it needs, valid by default, overridable per field.
-import { buildCreditCode, CREDIT_CODE_CHARSET } from '../../server/rosters/credit-code.js';
+import { buildCreditCode, CREDIT_CODE_CHARSET } from '../../models/credit-code.js';
 import { Inspector, MarketEntity } from '../../models/index.js';
 
 let sequence = 0;

@@ -13,7 +13,7 @@ describe('model indexes and validation', () => {
   it('MarketEntity: a code with a wrong check digit is refused with a Chinese field message', async () => {
     const fields = entityFields({ creditCode: '91350100M000100Y44' });
     const error = await new MarketEntity(fields).save().catch((e: unknown) => e);
-    expect((error as { errors: Record<string, { message: string }> }).errors.creditCode?.message).to.equal('统一社会信用代码校验位不正确');
+    expect((error as { errors: Record<string, { message: string }> }).errors.creditCode?.message).to.equal('credit_code.check_digit');
     expect(await MarketEntity.countDocuments()).to.equal(0);
   });
 

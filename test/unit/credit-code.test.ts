@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import {
   buildCreditCode, creditCodeCheckChar, creditCodeProblem, isValidCreditCode, normaliseCreditCode, orgCodeCheckChar,
-} from '../../server/rosters/credit-code.js';
+} from '../../models/credit-code.js';
 
 // Codes published on the national enterprise credit publicity system.
 const REAL_CODES = [

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { entityBatches, generateEntity, generateInspectors } from '../../server/demo/generate-world.js';
-import { isValidCreditCode } from '../../server/rosters/credit-code.js';
+import { isValidCreditCode } from '../../models/credit-code.js';
 import { HONGJIANG } from '../../server/demo/names.js';
 import { Inspector, MarketEntity } from '../../models/index.js';
 

@@ -9,7 +9,7 @@ import { detectEncoding } from '../../../server/import/encoding.js';
 import { csvLine } from '../../../server/text/csv.js';
 import { KINDS } from '../../../server/import/kinds/index.js';
 import { ImportFileError } from '../../../server/import/types.js';
-import { buildCreditCode } from '../../../server/rosters/credit-code.js';
+import { buildCreditCode } from '../../../models/credit-code.js';
 
 const value = <T>(parsed: Parsed<T>) => ('error' in parsed ? `error:${parsed.error.code}` : parsed.value);
 const day = (parsed: Parsed<Date>) => {
