@@ -51,7 +51,7 @@ describe('sessions', () => {
     await Session.updateMany({ userId: stale.user.id }, { $set: { expires: new Date(Date.now() - 1000) } });
     await LoginAttempt.create({ username: 'old', ip: '10.0.0.1', outcome: 'failure', at: new Date(Date.now() - 91 * 86_400_000) });
 
-    const scheduler = startScheduler(scheduledJobs({ timeZone: 'Asia/Shanghai' }), { timeZone: 'Asia/Shanghai', logger });
+    const scheduler = startScheduler(scheduledJobs({ timeZone: 'Asia/Shanghai', dataDir: tmpdir() }), { timeZone: 'Asia/Shanghai', logger });
     try {
       await scheduler.runNow('purge-expired-sessions');
     } finally {
