@@ -90,6 +90,8 @@ importRunSchema.index({ startedAt: -1 });
 // sparse but already lets several documents lack a uniquely indexed field).
 importRunSchema.index({ resumeOf: 1 }, { unique: true, sparse: true });
 importRunSchema.index({ claimKey: 1 }, { unique: true, sparse: true });
+// The retention sweep reads the running runs (a handful) to keep their files.
+importRunSchema.index({ status: 1 });
 
 export type ImportRunFields = InferSchemaType<typeof importRunSchema>;
 export type ImportCounts = { read: number; inserted: number; updated: number; unchanged: number; duplicates: number; rejected: number };
