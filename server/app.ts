@@ -1,7 +1,8 @@
 // Builds the Express app: middleware, routes, error handling. It neither connects to the
 // database nor listens (server/main.ts does), so tests get the real app without a port.
 // Order matters: probes and static files first (no session), then language, session and the
-// signed-in user, the access table (server/access/rules.ts), body parsing, CSRF, the routers.
+// signed-in user, the access table, body parsing, CSRF, the routers. The routers and their
+// access rules come from one list, server/features.ts: each is mounted at its own path.
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,23 +16,15 @@ import { databaseAvailability } from './middleware/database-availability.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { i18nMiddleware } from './i18n/index.js';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths.js';
-import { healthRouter } from './routes/health.js';
-import { homeRouter } from './routes/home.js';
 import { isDatabaseReady } from './db/connect.js';
 import { loadCurrentUser, sessionMiddleware } from './auth/session.js';
 import { csrfProtection, csrfTokenFor } from './auth/csrf.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './auth/password.js';
 import { accessControl, type AccessMiddleware } from './access/middleware.js';
-import { ACCESS_TABLE, type AccessTable } from './access/rules.js';
+import type { AccessTable } from './access/rules.js';
+import { ACCESS_TABLE, MOUNTS, accessTableOf } from './features.js';
+import type { FeatureDeps, RouterMount } from './routes/mount.js';
 import { navLinksFor } from './access/nav.js';
-import { authRouter } from './routes/auth.js';
-import { accountRouter } from './routes/account.js';
-import { adminUsersRouter } from './routes/admin-users.js';
-import { publicRostersRouter } from './routes/public-rosters.js';
-import { adminRostersRouter } from './routes/admin-rosters.js';
-import { verifyRouter } from './routes/verify.js';
-import { adminImportsRouter } from './routes/admin-imports.js';
-import { adminCatalogRouter } from './routes/admin-catalog.js';
 import { actorOf } from './auth/actor.js';
 
 /** Form and JSON bodies are small; uploads (multipart) are streamed by their own routes. */
@@ -49,7 +42,9 @@ export interface AppDependencies {
   sessionStore?: Store;
   /** Time for login attempts and session age; tests move it. */
   clock?: () => Date;
-  /** Who may call what; defaults to server/access/rules.ts. */
+  /** The routers, in order; defaults to server/features.ts. */
+  mounts?: readonly RouterMount[];
+  /** Who may call what; defaults to the rules of the mounts (server/features.ts). */
   accessTable?: AccessTable;
   /** Time zone of dates shown on pages (config TIME_ZONE). */
   timeZone?: string;
@@ -59,12 +54,13 @@ export interface AppDependencies {
 
 export function createApp({
   config, logger, isReady = () => isDatabaseReady(), sessionSecret = randomBytes(32).toString('hex'),
-  sessionStore, clock = () => new Date(), accessTable = ACCESS_TABLE, timeZone = 'Asia/Shanghai',
-  dataDir = join(tmpdir(), 'shuangsuiji-data'),
+  sessionStore, clock = () => new Date(), mounts = MOUNTS, accessTable = mounts === MOUNTS ? ACCESS_TABLE : accessTableOf(mounts),
+  timeZone = 'Asia/Shanghai', dataDir = join(tmpdir(), 'shuangsuiji-data'),
 }: AppDependencies): Express {
   // Secure cookies need HTTPS end to end as Express sees it: in production, or behind a TLS proxy.
   const secureCookies = config.isProduction || config.TRUST_PROXY;
   const access = accessControl(accessTable);
+  const deps: FeatureDeps = { secureCookies, clock, timeZone, dataDir, isReady, actorOf };
   const app = express();
   app.set('view engine', 'ejs');
   app.set('views', VIEWS_DIR);
@@ -90,7 +86,7 @@ export function createApp({
       },
     }),
   );
-  app.use(healthRouter(isReady));
+  for (const early of mounts.filter((m) => m.beforeSession)) app.use(early.path, early.router(deps));
   app.use(express.static(PUBLIC_DIR, { maxAge: config.isProduction ? '1h' : 0, index: false }));
   app.use(i18nMiddleware);
   app.use(databaseAvailability()); // 503 at once while the database is unreachable (after probes and static files)
@@ -102,15 +98,7 @@ export function createApp({
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use(csrfProtection({ secret: sessionSecret, secure: secureCookies }));
 
-  app.use('/', homeRouter());
-  app.use('/', authRouter({ secureCookies, clock }));
-  app.use('/account', accountRouter());
-  app.use('/admin/users', adminUsersRouter());
-  app.use('/', publicRostersRouter({ timeZone, now: clock }));
-  app.use('/', adminRostersRouter({ timeZone, now: clock, actorOf }));
-  app.use('/', verifyRouter());
-  app.use('/', adminImportsRouter({ dataDir }));
-  app.use('/', adminCatalogRouter({ actorOf }));
+  for (const feature of mounts.filter((m) => !m.beforeSession)) app.use(feature.path, feature.router(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler({ showDetails: config.NODE_ENV === 'development' }));

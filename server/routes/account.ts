@@ -5,10 +5,20 @@ import { z } from 'zod';
 import { changeOwnPassword } from '../auth/users.js';
 import { attempt, readForm, renderForm, text } from '../auth/forms.js';
 import { renewUserSession, setFlash, takeFlash } from '../auth/session.js';
+import { mount } from './mount.js';
 
 const passwordForm = z.object({ currentPassword: text(1000), password: text(1000), passwordConfirm: text(1000) });
 
-export function accountRouter(): Router {
+export const accountMount = mount({
+  path: '/account',
+  rules: {
+    'GET /password': 'authenticated',
+    'POST /password': 'authenticated',
+  },
+  router: accountRouter,
+});
+
+function accountRouter(): Router {
   const router = Router();
 
   router.get('/password', (req, res) => {

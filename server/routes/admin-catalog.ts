@@ -9,24 +9,56 @@ import {
   addEntry, dictionaryName, getItem, listDictionary, listItems, setItemActive, updateEntry, updateItem,
 } from '../rosters/catalog-admin.js';
 import { departmentOptions } from '../rosters/public-inspectors.js';
+import { ADMIN } from '../access/rules.js';
+import { mount, type FeatureDeps } from './mount.js';
 
-export function adminCatalogRouter(options: { actorOf: (req: Request) => AuditActor }): Router {
+// The item list and the dictionaries are the admin's.
+export const itemsAdminMount = mount({
+  path: '/admin/items',
+  rules: {
+    'GET /': ADMIN,
+    'GET /:code/edit': ADMIN,
+    'POST /:code': ADMIN,
+    'POST /:code/deactivate': ADMIN,
+    'POST /:code/activate': ADMIN,
+  },
+  router: itemsAdminRouter,
+});
+
+export const dictionariesAdminMount = mount({
+  path: '/admin/dictionaries',
+  rules: {
+    'GET /': ADMIN,
+    'POST /:dictionary': ADMIN,
+    'POST /:dictionary/:code': ADMIN,
+  },
+  router: dictionariesAdminRouter,
+});
+
+type Audit = (req: Request, action: string, target: { type: string; id: string }, changes: FieldChanges) => Promise<unknown>;
+
+function auditWith(actorOf: (req: Request) => AuditActor): Audit {
+  return (req, action, target, changes) => recordFieldChanges({ actor: actorOf(req), action, target, requestId: String(req.id ?? '') }, changes);
+}
+
+const choices = async () => ({ methods: INSPECTION_METHODS, kinds: ITEM_KINDS, departments: await departmentOptions() });
+const allLists = () => Promise.all(DICTIONARIES.map(async (name) => ({ name, entries: await listDictionary(name) })));
+
+function itemsAdminRouter({ actorOf }: FeatureDeps): Router {
   const router = Router();
-  const audit = (req: Request, action: string, target: { type: string; id: string }, changes: FieldChanges) =>
-    recordFieldChanges({ actor: options.actorOf(req), action, target, requestId: String(req.id ?? '') }, changes);
-  const choices = async () => ({ methods: INSPECTION_METHODS, kinds: ITEM_KINDS, departments: await departmentOptions() });
+  const audit = auditWith(actorOf);
 
-  router.get('/admin/items', async (_req, res) => {
+  router.get('/', async (_req, res) => {
     res.render('admin/items/list', { items: await listItems() });
   });
 
-  router.get('/admin/items/:code/edit', async (req, res) => {
-    const item = await getItem(req.params.code as string);
+  router.get('/:code/edit', async (req, res) => {
+    const item = await getItem(req.params.code);
     res.render('admin/items/edit', { item, old: { ...item, requiredQualification: item.requiredQualification ?? '' }, choices: await choices(), fieldErrors: {} });
   });
 
-  router.post('/admin/items/:code', async (req, res) => {
-    const code = req.params.code as string;
+  router.post('/:code', async (req, res) => {
+    const code = req.params.code;
     try {
       const { changes } = await updateItem(code, req.body);
       await audit(req, 'item.update', { type: 'item', id: code }, changes);
@@ -39,42 +71,45 @@ export function adminCatalogRouter(options: { actorOf: (req: Request) => AuditAc
   });
 
   for (const [path, active] of [['deactivate', false], ['activate', true]] as const) {
-    router.post(`/admin/items/:code/${path}`, async (req, res) => {
-      const code = req.params.code as string;
+    router.post(`/:code/${path}`, async (req: Request<{ code: string }>, res) => {
+      const code = req.params.code;
       if (await setItemActive(code, active)) await audit(req, `item.${path}`, { type: 'item', id: code }, { active: { from: !active, to: active } });
       res.redirect(303, '/admin/items');
     });
   }
+  return router;
+}
 
-  router.get('/admin/dictionaries', async (_req, res) => {
-    const lists = await Promise.all(DICTIONARIES.map(async (name) => ({ name, entries: await listDictionary(name) })));
-    res.render('admin/dictionaries/index', { lists, fieldErrors: {}, failedDictionary: undefined, old: {} });
+function dictionariesAdminRouter({ actorOf }: FeatureDeps): Router {
+  const router = Router();
+  const audit = auditWith(actorOf);
+
+  router.get('/', async (_req, res) => {
+    res.render('admin/dictionaries/index', { lists: await allLists(), fieldErrors: {}, failedDictionary: undefined, old: {} });
   });
 
-  router.post('/admin/dictionaries/:dictionary', async (req, res) => {
-    const dictionary = dictionaryName(req.params.dictionary as string);
+  router.post('/:dictionary', async (req, res) => {
+    const dictionary = dictionaryName(req.params.dictionary);
     try {
       const { code } = await addEntry(dictionary, req.body);
       await audit(req, 'dictionary.add', { type: dictionary, id: code }, { label: { from: null, to: req.body.label } });
       res.redirect(303, '/admin/dictionaries');
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      const lists = await Promise.all(DICTIONARIES.map(async (name) => ({ name, entries: await listDictionary(name) })));
-      res.status(422).render('admin/dictionaries/index', { lists, fieldErrors: error.fields, failedDictionary: dictionary, old: req.body ?? {} });
+      res.status(422).render('admin/dictionaries/index', { lists: await allLists(), fieldErrors: error.fields, failedDictionary: dictionary, old: req.body ?? {} });
     }
   });
 
-  router.post('/admin/dictionaries/:dictionary/:code', async (req, res) => {
-    const dictionary = dictionaryName(req.params.dictionary as string);
-    const code = req.params.code as string;
+  router.post('/:dictionary/:code', async (req, res) => {
+    const dictionary = dictionaryName(req.params.dictionary);
+    const code = req.params.code;
     try {
       const { changes } = await updateEntry(dictionary, code, req.body);
       await audit(req, 'dictionary.update', { type: dictionary, id: code }, changes);
       res.redirect(303, '/admin/dictionaries');
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      const lists = await Promise.all(DICTIONARIES.map(async (name) => ({ name, entries: await listDictionary(name) })));
-      res.status(422).render('admin/dictionaries/index', { lists, fieldErrors: error.fields, failedDictionary: dictionary, old: {} });
+      res.status(422).render('admin/dictionaries/index', { lists: await allLists(), fieldErrors: error.fields, failedDictionary: dictionary, old: {} });
     }
   });
   return router;

@@ -9,6 +9,8 @@ import { withUploadedFile } from '../http/multipart.js';
 import { parseInput } from '../http/validate.js';
 import { getImportRun, listImportRuns, openErrorReport, startImport, type ImportHandle } from '../import/index.js';
 import type { CurrentUser } from '../auth/session.js';
+import { ADMIN } from '../access/rules.js';
+import { mount, type FeatureDeps } from './mount.js';
 
 /** Spreadsheets of a whole province fit; anything larger is refused while it streams. */
 export const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
@@ -35,16 +37,40 @@ function startFromUpload(req: Request, dataDir: string, via: 'web' | 'api', fixe
   });
 }
 
-export function adminImportsRouter(options: { dataDir: string }): Router {
+// Only admins change the rosters.
+export const importsPageMount = mount({
+  path: '/admin/imports',
+  rules: {
+    'GET /': ADMIN,
+    'POST /': ADMIN,
+    'GET /:id': ADMIN,
+    'GET /:id/errors.csv': ADMIN,
+  },
+  router: importsPageRouter,
+});
+
+// JSON API: other government systems push roster files the same way.
+export const importsApiMount = mount({
+  path: '/api/v1/imports',
+  rules: {
+    'POST /:kind': ADMIN,
+    'GET /': ADMIN,
+    'GET /:id': ADMIN,
+    'GET /:id/errors.csv': ADMIN,
+  },
+  router: importsApiRouter,
+});
+
+function importsPageRouter({ dataDir }: FeatureDeps): Router {
   const router = Router();
 
-  router.get('/admin/imports', async (_req, res) => {
+  router.get('/', async (_req, res) => {
     res.render('admin/imports/index', { runs: await listImportRuns({ limit: 20 }), kinds: IMPORT_KINDS, fieldErrors: {}, failure: undefined });
   });
 
-  router.post('/admin/imports', async (req, res) => {
+  router.post('/', async (req, res) => {
     try {
-      const handle = await startFromUpload(req, options.dataDir, 'web');
+      const handle = await startFromUpload(req, dataDir, 'web');
       res.redirect(303, `/admin/imports/${handle.runId}`);
     } catch (error) {
       // Any client error (bad file, a running import of the same file, a malformed or oversized
@@ -60,29 +86,32 @@ export function adminImportsRouter(options: { dataDir: string }): Router {
     }
   });
 
-  router.get('/admin/imports/:id', async (req, res) => {
-    res.render('admin/imports/show', { run: await getImportRun(req.params.id as string) });
+  router.get('/:id', async (req, res) => {
+    res.render('admin/imports/show', { run: await getImportRun(req.params.id) });
   });
 
-  router.get('/admin/imports/:id/errors.csv', async (req, res) => {
-    const report = await openErrorReport(req.params.id as string, options.dataDir);
+  router.get('/:id/errors.csv', async (req, res) => {
+    const report = await openErrorReport(req.params.id, dataDir);
     res.attachment(report.fileName).type('text/csv; charset=utf-8').set('Content-Length', String(report.size));
     report.stream.pipe(res);
   });
+  return router;
+}
 
-  // JSON API: other government systems push roster files the same way.
-  router.post('/api/v1/imports/:kind', async (req, res) => {
-    const handle = await startFromUpload(req, options.dataDir, 'api', req.params.kind as string);
+function importsApiRouter({ dataDir }: FeatureDeps): Router {
+  const router = Router();
+  router.post('/:kind', async (req, res) => {
+    const handle = await startFromUpload(req, dataDir, 'api', req.params.kind);
     res.status(202).location(`/api/v1/imports/${handle.runId}`).json({ runId: handle.runId, unknownColumns: handle.unknownColumns, resumedFromRow: handle.resumedFromRow ?? null });
   });
-  router.get('/api/v1/imports', async (_req, res) => {
+  router.get('/', async (_req, res) => {
     res.json({ runs: await listImportRuns({ limit: 50 }) });
   });
-  router.get('/api/v1/imports/:id', async (req, res) => {
-    res.json({ run: await getImportRun(req.params.id as string) });
+  router.get('/:id', async (req, res) => {
+    res.json({ run: await getImportRun(req.params.id) });
   });
-  router.get('/api/v1/imports/:id/errors.csv', async (req, res) => {
-    const report = await openErrorReport(req.params.id as string, options.dataDir);
+  router.get('/:id/errors.csv', async (req, res) => {
+    const report = await openErrorReport(req.params.id, dataDir);
     res.attachment(report.fileName).type('text/csv; charset=utf-8');
     report.stream.pipe(res);
   });

@@ -13,6 +13,24 @@ import { attempt, readForm, renderForm, text } from '../auth/forms.js';
 import { setFlash, takeFlash, type CurrentUser } from '../auth/session.js';
 import { assertInScope, departmentScope } from '../access/scope.js';
 import type { FieldErrors } from '../errors.js';
+import { ADMIN, STAFF } from '../access/rules.js';
+import { mount } from './mount.js';
+
+// Supervisors see their own department's users, read-only.
+export const usersAdminMount = mount({
+  path: '/admin/users',
+  rules: {
+    'GET /': STAFF,
+    'GET /new': ADMIN,
+    'POST /': ADMIN,
+    'GET /:id': STAFF,
+    'POST /:id/assignment': ADMIN,
+    'POST /:id/password': ADMIN,
+    'POST /:id/disable': ADMIN,
+    'POST /:id/enable': ADMIN,
+  },
+  router: adminUsersRouter,
+});
 
 const assignmentFields = { role: text(20), departmentCode: text(32), inspectorCode: text(32) };
 const assignmentForm = z.object(assignmentFields);
@@ -64,7 +82,7 @@ function statusChange(active: boolean) {
   };
 }
 
-export function adminUsersRouter(): Router {
+function adminUsersRouter(): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {

@@ -10,26 +10,43 @@ import { readForm, renderForm, text } from '../auth/forms.js';
 import { safeLocalPath } from '../auth/safe-redirect.js';
 import { csrfTokenFor } from '../auth/csrf.js';
 import type { FieldErrors } from '../errors.js';
-
-export interface AuthRouterOptions {
-  secureCookies: boolean;
-  clock: () => Date;
-}
+import { mount, type FeatureDeps } from './mount.js';
 
 const loginForm = z.object({ username: text(100), password: text(1000), returnTo: text(2000) });
 
 const FAILURE_STATUS = { invalid: 401, disabled: 403, locked: 429, limited: 429, busy: 429 } as const;
 
-export function authRouter({ secureCookies, clock }: AuthRouterOptions): Router {
+export const loginMount = mount({
+  path: '/login',
+  rules: {
+    'GET /': 'public',
+    'POST /': 'public',
+  },
+  router: loginRouter,
+});
+
+export const logoutMount = mount({
+  path: '/logout',
+  rules: { 'POST /': 'authenticated' },
+  router: logoutRouter,
+});
+
+export const sessionApiMount = mount({
+  path: '/api/v1/session',
+  rules: { 'GET /': 'authenticated' },
+  router: sessionApiRouter,
+});
+
+function loginRouter({ clock }: FeatureDeps): Router {
   const router = Router();
 
-  router.get('/login', (req, res) => {
+  router.get('/', (req, res) => {
     const returnTo = safeLocalPath(req.query.returnTo, '');
     if (req.user) return res.redirect(303, returnTo || '/');
     renderForm(res, 'auth/login', { values: { returnTo }, notice: req.query.loggedOut === '1' ? 'login.loggedOut' : takeFlash(req) });
   });
 
-  router.post('/login', async (req, res) => {
+  router.post('/', async (req, res) => {
     const form = readForm(loginForm, req.body);
     const values = form.ok ? form.value : { username: '', password: '', returnTo: '' };
     const missing: FieldErrors = form.ok ? {} : form.fields;
@@ -52,16 +69,24 @@ export function authRouter({ secureCookies, clock }: AuthRouterOptions): Router 
     res.redirect(303, target);
   });
 
-  router.post('/logout', async (req, res) => {
+  return router;
+}
+
+function logoutRouter({ secureCookies }: FeatureDeps): Router {
+  const router = Router();
+  router.post('/', async (req, res) => {
     await endUserSession(req, res, secureCookies);
     res.redirect(303, '/login?loggedOut=1');
   });
+  return router;
+}
 
-  router.get('/api/v1/session', (req, res) => {
+function sessionApiRouter(): Router {
+  const router = Router();
+  router.get('/', (req, res) => {
     const user = req.user;
     res.set('Cache-Control', 'no-store');
     res.json({ user: user && { username: user.username, displayName: user.displayName, role: user.role, departmentCode: user.departmentCode }, csrfToken: csrfTokenFor(req) });
   });
-
   return router;
 }

@@ -2,8 +2,15 @@
 // kept, not counted per view (server/rosters/roster-figures.ts).
 import { Router } from 'express';
 import { rosterFigures } from '../rosters/roster-figures.js';
+import { mount } from './mount.js';
 
-export function homeRouter(): Router {
+export const homeMount = mount({
+  path: '/',
+  rules: { 'GET /': 'public' },
+  router: homeRouter,
+});
+
+function homeRouter(): Router {
   const router = Router();
   router.get('/', async (req, res) => {
     const stats = await rosterFigures({ onRefreshError: (error) => req.log.error({ err: error }, 'recounting the roster figures failed') });

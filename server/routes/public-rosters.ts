@@ -6,7 +6,9 @@ import { z } from 'zod';
 import { parseInput, requireInput } from '../http/validate.js';
 import { apiPage, pageHref } from '../http/pagination.js';
 import { listPublicItems } from '../rosters/public-items.js';
-import { departmentOptions, isoDay, lookupInspectors } from '../rosters/public-inspectors.js';
+import { departmentOptions, lookupInspectors } from '../rosters/public-inspectors.js';
+import { todayIn } from '../time.js';
+import { mount, type FeatureDeps } from './mount.js';
 
 const departmentCode = z.string().trim().regex(/^[A-Za-z0-9-]{1,32}$/, 'invalid_department').optional().or(z.literal('').transform(() => undefined));
 
@@ -20,11 +22,15 @@ const lookupQuery = z
     page: z.coerce.number().int().min(1).max(10_000).optional().default(1),
   });
 
-export function publicRostersRouter(options: { timeZone: string; now?: () => Date }): Router {
-  const router = Router();
-  const today = () => isoDay((options.now ?? (() => new Date()))(), options.timeZone);
+// Public by law (事项清单公开, 持证人员信息公开): pages and their JSON twins.
+export const itemsPageMount = mount({ path: '/items', rules: { 'GET /': 'public' }, router: itemsPageRouter });
+export const inspectorsPageMount = mount({ path: '/inspectors', rules: { 'GET /': 'public' }, router: inspectorsPageRouter });
+export const itemsApiMount = mount({ path: '/api/v1/items', rules: { 'GET /': 'public' }, router: itemsApiRouter });
+export const inspectorsApiMount = mount({ path: '/api/v1/inspectors', rules: { 'GET /lookup': 'public' }, router: inspectorsApiRouter });
 
-  router.get('/items', async (req: Request, res: Response) => {
+function itemsPageRouter(): Router {
+  const router = Router();
+  router.get('/', async (req: Request, res: Response) => {
     const parsed = parseInput(itemsQuery, req.query);
     const department = parsed.ok ? parsed.value.department : undefined;
     res.status(parsed.ok ? 200 : 422).render('public/items', {
@@ -34,12 +40,16 @@ export function publicRostersRouter(options: { timeZone: string; now?: () => Dat
       fieldErrors: parsed.ok ? {} : parsed.fields,
     });
   });
+  return router;
+}
 
-  router.get('/inspectors', async (req: Request, res: Response) => {
+function inspectorsPageRouter({ clock, timeZone }: FeatureDeps): Router {
+  const router = Router();
+  router.get('/', async (req: Request, res: Response) => {
     const parsed = parseInput(lookupQuery, req.query);
     const old = { name: String(req.query.name ?? ''), certificate: String(req.query.certificate ?? ''), department: String(req.query.department ?? '') };
     const searched = Boolean(old.name || old.certificate || old.department);
-    const result = parsed.ok && searched ? await lookupInspectors(parsed.value, today(), options.timeZone) : undefined;
+    const result = parsed.ok && searched ? await lookupInspectors(parsed.value, todayIn(timeZone, clock()), timeZone) : undefined;
     res.status(parsed.ok ? 200 : 422).render('public/inspectors', {
       result,
       old,
@@ -48,17 +58,24 @@ export function publicRostersRouter(options: { timeZone: string; now?: () => Dat
       pageHref: (page: number) => pageHref('/inspectors', old, page),
     });
   });
+  return router;
+}
 
-  router.get('/api/v1/items', async (req, res) => {
+function itemsApiRouter(): Router {
+  const router = Router();
+  router.get('/', async (req, res) => {
     const query = requireInput(itemsQuery, req.query);
     res.json({ items: await listPublicItems(query.department) });
   });
+  return router;
+}
 
-  router.get('/api/v1/inspectors/lookup', async (req, res) => {
+function inspectorsApiRouter({ clock, timeZone }: FeatureDeps): Router {
+  const router = Router();
+  router.get('/lookup', async (req, res) => {
     const query = requireInput(lookupQuery, req.query);
-    const { inspectors, page } = await lookupInspectors(query, today(), options.timeZone);
+    const { inspectors, page } = await lookupInspectors(query, todayIn(timeZone, clock()), timeZone);
     res.json({ inspectors, page: apiPage(page) });
   });
-
   return router;
 }

@@ -7,6 +7,7 @@ import { PROJECT_ROOT } from '../paths.js';
 import { verify, type VerifyResult } from '../draw/index.js';
 import { BusyError, ValidationError } from '../errors.js';
 import { readUploadedFile } from '../http/multipart.js';
+import { mount, type FeatureDeps } from './mount.js';
 
 /**
  * The largest record accepted for upload. A record grows by about 105 bytes per pool entity,
@@ -57,13 +58,46 @@ function verifyUpload({ text, announcementDigest }: UploadedRecord): VerifyResul
   return verify(record, { published: announcementDigest ? { announcementDigest } : {} });
 }
 
-export function verifyRouter(): Router {
+// Anyone may verify a draw; verifying changes nothing and ignores the session, so no CSRF token.
+export const verifyPageMount = mount({
+  path: '/verify',
+  rules: {
+    'GET /': 'public',
+    'POST /': { access: 'public', csrf: false },
+  },
+  router: verifyPageRouter,
+});
+
+export const drawSpecMount = mount({
+  path: '/draw-spec',
+  rules: { 'GET /': 'public' },
+  router: drawSpecRouter,
+});
+
+export const verifyApiMount = mount({
+  path: '/api/v1/draws',
+  rules: { 'POST /verify': { access: 'public', csrf: false } },
+  router: verifyApiRouter,
+});
+
+/** One set of slots for the page and the API of an app. */
+const slotsOfApp = new WeakMap<FeatureDeps, ReturnType<typeof verificationSlots>>();
+function slotsFor(deps: FeatureDeps): ReturnType<typeof verificationSlots> {
+  let slots = slotsOfApp.get(deps);
+  if (!slots) {
+    slots = verificationSlots();
+    slotsOfApp.set(deps, slots);
+  }
+  return slots;
+}
+
+function verifyPageRouter(deps: FeatureDeps): Router {
   const router = Router();
-  const inSlot = verificationSlots();
-  router.get('/verify', (_req, res) => {
+  const inSlot = slotsFor(deps);
+  router.get('/', (_req, res) => {
     res.render('public/verify', { result: undefined, fieldErrors: {} });
   });
-  router.post('/verify', async (req, res) => {
+  router.post('/', async (req, res) => {
     try {
       const { result, announcementDigest } = await inSlot(async () => {
         const upload = await readUploadedRecord(req);
@@ -75,11 +109,22 @@ export function verifyRouter(): Router {
       res.status(422).render('public/verify', { result: undefined, fieldErrors: error.fields });
     }
   });
+  return router;
+}
+
+function drawSpecRouter(): Router {
+  const router = Router();
   // The specification a verifier is built from, served as the plain text it is written in.
-  router.get('/draw-spec', (_req, res) => {
+  router.get('/', (_req, res) => {
     res.type('text/plain; charset=utf-8').sendFile(join(PROJECT_ROOT, 'DRAW-SPEC.md'));
   });
-  router.post('/api/v1/draws/verify', async (req, res) => {
+  return router;
+}
+
+function verifyApiRouter(deps: FeatureDeps): Router {
+  const router = Router();
+  const inSlot = slotsFor(deps);
+  router.post('/verify', async (req, res) => {
     res.json({ result: await inSlot(async () => verifyUpload(await readUploadedRecord(req))) });
   });
   return router;

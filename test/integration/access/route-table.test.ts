@@ -6,7 +6,9 @@ import express, { Router } from 'express';
 import request from 'supertest';
 import { createApp } from '../../../server/app.js';
 import { createLogger } from '../../../server/logger.js';
-import { ACCESS_TABLE, type AccessTable, type RouteRules } from '../../../server/access/rules.js';
+import type { AccessTable, RouteRules } from '../../../server/access/rules.js';
+import { ACCESS_TABLE, MOUNTS, accessTableOf } from '../../../server/features.js';
+import { mount } from '../../../server/routes/mount.js';
 import { checkAccessTable, listRoutes, type RegisteredRoute } from '../../../server/access/route-table.js';
 import { compileTable } from '../../../server/access/policy.js';
 import { ROLES, type Role } from '../../../models/user.js';
@@ -76,8 +78,28 @@ describe('the access table', () => {
     await admin.agent.get('/admin/users/new').expect(200);
   });
 
+  it('a feature mount whose router has a route its rules omit: the route is reported and answers 404, even to an admin', async () => {
+    const plans = mount({
+      path: '/plans',
+      rules: { 'GET /': ['admin', 'supervisor'] },
+      router: () => Router().get('/', (_req, res) => { res.send('list'); }).get('/:id', (_req, res) => { res.send('secret'); }),
+    });
+    const mounts = [...MOUNTS, plans];
+    const withPlans = createApp({ config, logger, mounts });
+    const report = checkAccessTable(withPlans, accessTableOf(mounts));
+    expect(report.undeclared).to.deep.equal(['GET /plans/:id']);
+    const admin = await signInAs(withPlans, 'admin');
+    await admin.agent.get('/plans').expect(200, 'list');
+    await admin.agent.get('/plans/1').expect(404);
+  });
+
+  it('refuses a route declared twice, by two mounts that reach the same path', () => {
+    const twice = mount({ path: '/admin', rules: { 'GET /users': ['admin'] }, router: () => Router() });
+    expect(() => accessTableOf([...MOUNTS, twice])).to.throw('GET /admin/users is declared twice');
+  });
+
   it('a public route declared { csrf: false } is reached without a token; the same route otherwise is not', async () => {
-    const exempt: AccessTable = { ...ACCESS_TABLE, '/': { ...ACCESS_TABLE['/'], 'POST /login': { access: 'public', csrf: false } } };
+    const exempt: AccessTable = { ...ACCESS_TABLE, '/login': { ...ACCESS_TABLE['/login'], 'POST /': { access: 'public', csrf: false } } };
     const relaxed = createApp({ config, logger, accessTable: exempt });
     expect(checkAccessTable(relaxed, exempt).undeclared).to.deep.equal([]);
     await request(relaxed).post('/login').type('form').send({ username: 'nobody-at-all', password: 'whatever-1234' }).expect(401);

@@ -3,7 +3,8 @@ import { expect } from 'chai';
 import { allows, compileTable, conflictingRules, decide, joinPath, matchingRules } from '../../../server/access/policy.js';
 import { assertInScope, departmentScope, inScope } from '../../../server/access/scope.js';
 import { navLinksFor } from '../../../server/access/nav.js';
-import { ACCESS_TABLE, type AccessTable } from '../../../server/access/rules.js';
+import type { AccessTable } from '../../../server/access/rules.js';
+import { ACCESS_TABLE } from '../../../server/features.js';
 import type { CurrentUser } from '../../../server/auth/session.js';
 import { NotFoundError } from '../../../server/errors.js';
 

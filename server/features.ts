@@ -1,0 +1,66 @@
+// THE ONE LIST OF ROUTERS, in the order app.ts mounts them. Each entry is a mount exported by a
+// router module under server/routes/ (path, rules, router factory; see server/routes/mount.ts
+// and the header of server/access/rules.ts). The access table the middleware enforces is
+// assembled from this list, so adding a feature is: write its router module, add its mounts here.
+import { joinPath } from './access/policy.js';
+import type { Access, AccessTable, CsrfExempt } from './access/rules.js';
+import type { RouterMount } from './routes/mount.js';
+import { healthMount } from './routes/health.js';
+import { homeMount } from './routes/home.js';
+import { loginMount, logoutMount, sessionApiMount } from './routes/auth.js';
+import { accountMount } from './routes/account.js';
+import { usersAdminMount } from './routes/admin-users.js';
+import { inspectorsApiMount, inspectorsPageMount, itemsApiMount, itemsPageMount } from './routes/public-rosters.js';
+import { entitiesAdminMount, entitiesApiMount } from './routes/admin-entities.js';
+import { inspectorsAdminApiMount, inspectorsAdminMount } from './routes/admin-inspectors.js';
+import { drawSpecMount, verifyApiMount, verifyPageMount } from './routes/verify.js';
+import { importsApiMount, importsPageMount } from './routes/admin-imports.js';
+import { dictionariesAdminMount, itemsAdminMount } from './routes/admin-catalog.js';
+
+export const MOUNTS: readonly RouterMount[] = [
+  healthMount, // before sessions: probes
+  // public pages
+  homeMount,
+  itemsPageMount,
+  inspectorsPageMount,
+  verifyPageMount,
+  drawSpecMount,
+  // signing in, one's own account
+  loginMount,
+  logoutMount,
+  accountMount,
+  // back office
+  entitiesAdminMount,
+  inspectorsAdminMount,
+  itemsAdminMount,
+  dictionariesAdminMount,
+  importsPageMount,
+  usersAdminMount,
+  // JSON API
+  sessionApiMount,
+  itemsApiMount,
+  inspectorsApiMount,
+  verifyApiMount,
+  entitiesApiMount,
+  inspectorsAdminApiMount,
+  importsApiMount,
+];
+
+/** The access table of a list of mounts; a route declared twice (same method and full path) is an error. */
+export function accessTableOf(mounts: readonly RouterMount[]): AccessTable {
+  const table: Record<string, Record<string, Access | CsrfExempt>> = {};
+  const declaredBy = new Map<string, string>();
+  for (const { path: mountPath, rules } of mounts) {
+    for (const [route, access] of Object.entries(rules)) {
+      const [method, path = ''] = route.split(' ');
+      const key = `${method} ${joinPath(mountPath, path)}`;
+      const earlier = declaredBy.get(key);
+      if (earlier !== undefined) throw new Error(`access rule ${key} is declared twice (mounts ${earlier} and ${mountPath})`);
+      declaredBy.set(key, mountPath);
+      (table[mountPath] ??= {})[route] = access;
+    }
+  }
+  return table;
+}
+
+export const ACCESS_TABLE: AccessTable = accessTableOf(MOUNTS);
