@@ -1,8 +1,10 @@
-// DictionaryEntry: editable code lists kept as data, not code — result categories (检查结果)
-// and follow-up options (后续处置), seeded from the domain defaults.
+// DictionaryEntry: editable code lists kept as data, not code — result categories (检查结果),
+// follow-up options (后续处置) and administrative divisions (行政区划, GB/T 2260: six-digit code →
+// region name, used to name the region of an entity imported without a region column), seeded
+// from the domain defaults.
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 
-export const DICTIONARIES = ['result_category', 'follow_up'] as const;
+export const DICTIONARIES = ['result_category', 'follow_up', 'division'] as const;
 
 const dictionaryEntrySchema = new Schema(
   {

@@ -1,5 +1,6 @@
 // Owns the default content of the editable lists, as given in the domain notes: the
-// inspection-item list (一单), result categories (检查结果) and follow-up options (后续处置).
+// inspection-item list (一单), result categories (检查结果), follow-up options (后续处置) and the
+// administrative divisions (行政区划) of the demo county, its city and province.
 // Admins may edit all of it later; these are only the starting point.
 import type { INSPECTION_METHODS, ITEM_KINDS } from '../../models/inspection-item.js';
 
@@ -82,4 +83,17 @@ export const DEFAULT_FOLLOW_UPS: DefaultDictionaryEntry[] = [
   { code: 'F04', label: '抄告其他部门' },
   { code: 'F05', label: '反馈日常监管部门' },
   { code: 'F06', label: '其他' },
+];
+
+/**
+ * GB/T 2260 division codes → the region name an entity gets when its roster file has no region
+ * column (registration-system exports): characters 3–8 of a credit code are the registering
+ * authority's division. The demo county (洪江区), its city and province; admins add the others.
+ */
+export const DEFAULT_DIVISIONS: DefaultDictionaryEntry[] = [
+  { code: '430000', label: '湖南省' },
+  { code: '431200', label: '怀化市' },
+  { code: '431202', label: '鹤城区' },
+  { code: '431271', label: '洪江区' },
+  { code: '431281', label: '洪江市' },
 ];

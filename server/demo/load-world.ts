@@ -4,7 +4,7 @@
 import type { Model } from 'mongoose';
 import { DICTIONARIES, Department, DictionaryEntry, InspectionItem, Inspector, MarketEntity, AppMeta } from '../../models/index.js';
 import { isDuplicateKeyError } from '../errors.js';
-import { DEFAULT_FOLLOW_UPS, DEFAULT_ITEMS, DEFAULT_RESULT_CATEGORIES } from '../catalog/defaults.js';
+import { DEFAULT_DIVISIONS, DEFAULT_FOLLOW_UPS, DEFAULT_ITEMS, DEFAULT_RESULT_CATEGORIES } from '../catalog/defaults.js';
 import { DEMO_DEPARTMENTS, entityBatches, generateInspectors, type WorldOptions } from './generate-world.js';
 
 export interface LoadProgress {
@@ -51,7 +51,10 @@ export async function loadDefaults(): Promise<void> {
     entries.map((entry, order) => ({ dictionary: name, ...entry, order, active: true }));
   // Dictionary entries have a compound key, so upsert them one filter at a time.
   await DictionaryEntry.bulkWrite(
-    [...dictionary('result_category', DEFAULT_RESULT_CATEGORIES), ...dictionary('follow_up', DEFAULT_FOLLOW_UPS)].map((doc) => ({
+    [
+      ...dictionary('result_category', DEFAULT_RESULT_CATEGORIES), ...dictionary('follow_up', DEFAULT_FOLLOW_UPS),
+      ...dictionary('division', DEFAULT_DIVISIONS),
+    ].map((doc) => ({
       updateOne: { filter: { dictionary: doc.dictionary, code: doc.code }, update: { $setOnInsert: doc }, upsert: true },
     })),
     { ordered: false },

@@ -80,7 +80,8 @@ export async function updateEntry(dictionary: DictionaryName, code: string, inpu
 }
 
 const newEntrySchema = z.object({
-  code: z.string().trim().regex(/^[A-Z]\d{2,3}$/, 'invalid_entry_code'),
+  // R14 for results and follow-ups; six digits (GB/T 2260) for divisions.
+  code: z.string().trim().regex(/^(?:[A-Z]\d{2,3}|\d{6})$/, 'invalid_entry_code'),
   label: z.string().trim().min(1, 'required').max(100, 'too_long'),
 });
 

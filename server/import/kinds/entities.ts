@@ -1,9 +1,15 @@
 // The entity roster (检查对象名录库) import: columns of typical 市场主体 exports, the labels
 // real systems write for type, status, industry and credit-risk class, and the special rosters
 // (专项库) given as parallel lists (专项库 / 许可证号 / 许可证有效期, one entry per roster).
+// Registration-system exports carry no region column: then the region is named from the credit
+// code (characters 3–8 are the registering authority's GB/T 2260 division code) through the
+// editable 'division' dictionary. A code the dictionary does not name rejects the row, naming
+// the code, so the admin adds it once and imports again — rather than filling the region filter
+// with bare numbers that would each need renaming by hand. 登记机关 is kept as the file gives it.
 import { ENTITY_STATUSES, ENTITY_TYPES, INDUSTRY_SECTIONS, MarketEntity, RISK_CLASSES } from '../../../models/index.js';
 import { codeText, creditCode, date, enumOf, listOf, text } from '../cells.js';
 import type { ColumnSpec } from '../columns.js';
+import type { ValidRow } from '../types.js';
 import { copyPlain, type BuildInput, type BuildResult, type FieldError, type KindDefinition } from './kind.js';
 
 type EntityType = (typeof ENTITY_TYPES)[number];
@@ -82,12 +88,43 @@ export const ENTITY_COLUMNS: ColumnSpec[] = [
 const PLAIN = ['creditCode', 'name', 'type', 'status', 'foundedOn', 'registeringAuthority', 'supervisingOffice', 'region',
   'address', 'legalRepresentative', 'industry', 'riskClass', 'riskAsOf', 'lastInspectedOn'] as const;
 
+/** Field objects whose region was derived from the credit code (not given by a column). */
+const derivedRegions = new WeakSet<object>();
+
 function build(input: BuildInput): BuildResult {
   const { fields, unset } = copyPlain(input.values, input.present, PLAIN);
+  if (!input.present.has('region')) {
+    const region = regionFromCreditCode(input, fields.creditCode as string);
+    if ('error' in region) return { errors: [region.error] };
+    fields.region = region.name;
+    derivedRegions.add(fields);
+  }
   const rosters = specialRosters(input);
   if ('errors' in rosters) return rosters;
   if (rosters.value) fields.specialRosters = rosters.value;
   return { key: fields.creditCode as string, fields, unset };
+}
+
+/** The division code of a credit code (GB 32100: characters 3–8) and its name in the dictionary. */
+export function regionFromCreditCode(input: BuildInput, creditCode: string): { name: string } | { error: FieldError } {
+  const division = creditCode.slice(2, 8);
+  const name = input.context.divisionName(division);
+  if (name) return { name };
+  const column = input.headerOf('creditCode');
+  return {
+    error: {
+      field: 'creditCode',
+      code: 'unknown_division',
+      message: `文件没有「所属区域」列，所属区域按「${column}」第 3–8 位的行政区划码 ${division} 确定，但行政区划字典中没有 ${division}：请在字典页（/admin/dictionaries）的「行政区划」表中添加该代码及名称后重新导入`,
+    },
+  };
+}
+
+/** A derived region never overwrites a stored one: that may be finer (a township) or corrected by hand. */
+function mergeInto(existing: Record<string, any>, row: ValidRow): Record<string, unknown> {
+  if (!derivedRegions.has(row.fields) || !existing.region) return row.fields;
+  const { region: _derived, ...fields } = row.fields;
+  return fields;
 }
 
 /** Zips the three parallel lists; licences may be fewer than rosters, never more. */
@@ -121,6 +158,8 @@ export const entities: KindDefinition = {
   model: MarketEntity,
   keyField: 'creditCode',
   columns: ENTITY_COLUMNS,
-  requiredColumns: ['creditCode', 'name', 'type', 'region'],
+  // No region column: the region comes from the credit code (see build).
+  requiredColumns: ['creditCode', 'name', 'type'],
   build,
+  mergeInto,
 };

@@ -1,14 +1,17 @@
 // The contract every importable kind (entities, inspectors, items) fulfils, and the helpers the
-// three share: department lookup by code or name, and copying one-to-one columns into fields.
+// three share: department lookup by code or name, division names by GB/T 2260 code, and copying
+// one-to-one columns into fields.
 import type { Model } from 'mongoose';
-import { Department } from '../../../models/index.js';
+import { Department, DictionaryEntry } from '../../../models/index.js';
 import type { ColumnRules } from '../columns.js';
 import type { ImportKind, ValidRow } from '../types.js';
 
-/** Facts loaded once per import that row validation needs (kept small: departments only). */
+/** Facts loaded once per import that row validation needs (kept small: departments and divisions). */
 export interface KindContext {
   /** Department code for a cell holding a code or a name. */
   departmentCode(text: string): string | undefined;
+  /** The name of a six-digit division code, from the active entries of the 'division' dictionary. */
+  divisionName(code: string): string | undefined;
 }
 
 export interface FieldError {
@@ -45,13 +48,17 @@ export interface KindDefinition extends ColumnRules {
 }
 
 export async function loadKindContext(): Promise<KindContext> {
-  const departments = await Department.find({}, { code: 1, name: 1 }).lean();
+  const [departments, divisions] = await Promise.all([
+    Department.find({}, { code: 1, name: 1 }).lean(),
+    DictionaryEntry.find({ dictionary: 'division', active: true }, { code: 1, label: 1 }).lean(),
+  ]);
   const byText = new Map<string, string>();
   for (const department of departments) {
     byText.set(normalise(department.name), department.code);
     byText.set(normalise(department.code), department.code);
   }
-  return { departmentCode: (text) => byText.get(normalise(text)) };
+  const divisionNames = new Map(divisions.map((d) => [d.code, d.label]));
+  return { departmentCode: (text) => byText.get(normalise(text)), divisionName: (code) => divisionNames.get(code) };
 }
 
 const normalise = (text: string) => text.normalize('NFKC').replace(/\s+/g, '').toUpperCase();

@@ -50,11 +50,11 @@ describe('npm run import', () => {
     expect(ran.code, ran.stderr).to.equal(0);
     expect(ran.stdout).to.contain('inserted 19').and.to.contain('rejected 1').and.to.match(/error report \(1 errors\): .*-errors\.csv/);
 
-    const noRegion = join(dir.path, 'no-region.csv');
-    await writeCsvFile(noRegion, ENTITY_HEADER.filter((h) => h !== '所属区域'), []);
-    const missingColumn = await cli(['entities', noRegion], env);
+    const noName = join(dir.path, 'no-name.csv');
+    await writeCsvFile(noName, ENTITY_HEADER.filter((h) => h !== '企业名称'), []);
+    const missingColumn = await cli(['entities', noName], env);
     expect(missingColumn.code).to.equal(1);
-    expect(missingColumn.stderr).to.contain('缺少必需的列：所属区域');
+    expect(missingColumn.stderr).to.contain('缺少必需的列：企业名称');
 
     const missingFile = await cli(['items', join(dir.path, 'nope.csv')], env);
     expect(missingFile.code).to.equal(1);

@@ -116,13 +116,13 @@ describe('importing entities', () => {
   });
 
   it('a file without a required column fails at once, naming the column, and writes nothing', async () => {
-    const file = join(dir.path, 'no-region.csv');
-    const rows = entityRows(3, 'no-region').map((row) => row.filter((_, i) => i !== COLUMN['所属区域']));
-    await writeCsvFile(file, ENTITY_HEADER.filter((name) => name !== '所属区域'), rows);
+    const file = join(dir.path, 'no-name.csv');
+    const rows = entityRows(3, 'no-name-column').map((row) => row.filter((_, i) => i !== COLUMN['企业名称']));
+    await writeCsvFile(file, ENTITY_HEADER.filter((name) => name !== '企业名称'), rows);
     const error = await importFile('entities', file, dir.path).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(ImportFileError);
     expect((error as ImportFileError).problem).to.equal('missing_columns');
-    expect((error as Error).message).to.contain('所属区域');
+    expect((error as Error).message).to.contain('企业名称');
     expect(await MarketEntity.countDocuments()).to.equal(0);
   });
 
