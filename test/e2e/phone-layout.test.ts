@@ -57,7 +57,7 @@ describe('end to end: phone and desktop layout', function () {
     const publicPages = ['/', '/items', '/inspectors', `/inspectors?name=${encodeURIComponent(inspector!.name)}`, '/verify', '/login'];
     const adminPages = [
       '/', '/admin/entities', `/admin/entities/${entity!.creditCode}`, '/admin/inspectors', `/admin/inspectors/${inspector!.inspectorId}`,
-      '/admin/items', '/admin/dictionaries', '/admin/imports', '/admin/users',
+      '/admin/items', '/admin/items/A01/edit', '/admin/dictionaries', '/admin/imports', '/admin/users',
     ];
     browser = await launchBrowser();
     const { page } = browser;

@@ -85,13 +85,13 @@ describe('login and logout', () => {
   });
 
   for (const evil of ['//evil.example/x', '/\\evil.example', 'https://evil.example/', 'javascript:alert(1)', '/login?returnTo=/x']) {
-    it(`POST /login, with returnTo=${JSON.stringify(evil)}, redirects to / instead`, async () => {
+    it(`POST /login, with returnTo=${JSON.stringify(evil)}, redirects to the role's start page instead`, async () => {
       const account = await createTestUser();
       const anon = await anonymous(app);
       const res = await anon.agent.post('/login').type('form')
         .send({ _csrf: anon.csrf, username: account.username, password: account.password, returnTo: evil })
         .expect(303);
-      expect(res.headers.location).to.equal('/');
+      expect(res.headers.location).to.equal('/admin');
     });
   }
 
