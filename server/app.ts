@@ -25,6 +25,8 @@ import type { AccessTable } from './access/rules.js';
 import { ACCESS_TABLE, MOUNTS, accessTableOf } from './features.js';
 import type { FeatureDeps, RouterMount } from './routes/mount.js';
 import { navLinksFor } from './access/nav.js';
+import { decide } from './access/policy.js';
+import { formatDateTime, formatDay } from './time.js';
 import { actorOf } from './auth/actor.js';
 
 /** Form and JSON bodies are small; uploads (multipart) are streamed by their own routes. */
@@ -105,14 +107,17 @@ export function createApp({
   return app;
 }
 
-/** What every page's layout needs: the user, role-based navigation, CSRF token, message values. */
+/**
+ * What every page's layout needs: the user, role-based navigation, can(method, path) for action
+ * buttons (the access rules' own answer), CSRF token, date formatting in TIME_ZONE, message values.
+ */
 function pageLocals(access: AccessMiddleware, timeZone: string): RequestHandler {
-  // sv-SE formats as "2026-03-02 16:00": unambiguous in both languages.
-  const dateTime = new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'short' });
   return (req, res, next) => {
-    res.locals.formatDateTime = (date: Date) => dateTime.format(date);
+    res.locals.formatDateTime = (date: Date, precision?: 'minutes' | 'seconds') => formatDateTime(date, timeZone, precision);
+    res.locals.formatDay = formatDay;
     res.locals.currentUser = req.user;
     res.locals.navLinks = navLinksFor(access.rules, req.user);
+    res.locals.can = (method: string, path: string) => decide(access.rules, method.toUpperCase(), path, req.user) === 'allow';
     // A function: only pages with a form mint a token (a cookie for anonymous visitors).
     res.locals.csrfToken = () => csrfTokenFor(req);
     res.locals.messageParams = { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH };

@@ -9,6 +9,7 @@ import { healthMount } from './routes/health.js';
 import { homeMount } from './routes/home.js';
 import { loginMount, logoutMount, sessionApiMount } from './routes/auth.js';
 import { accountMount } from './routes/account.js';
+import { adminStartMount, inspectorStartMount, supervisorStartMount } from './routes/start.js';
 import { usersAdminMount } from './routes/admin-users.js';
 import { inspectorsApiMount, inspectorsPageMount, itemsApiMount, itemsPageMount } from './routes/public-rosters.js';
 import { entitiesAdminMount, entitiesApiMount } from './routes/admin-entities.js';
@@ -29,6 +30,10 @@ export const MOUNTS: readonly RouterMount[] = [
   loginMount,
   logoutMount,
   accountMount,
+  // each role's start page
+  adminStartMount,
+  supervisorStartMount,
+  inspectorStartMount,
   // back office
   entitiesAdminMount,
   inspectorsAdminMount,

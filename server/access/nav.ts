@@ -9,8 +9,11 @@ export interface NavLink {
   label: string;
 }
 
-/** In display order. Public pages first, then the back office. */
+/** In display order. The role's start page (one of three), public pages, then the back office. */
 export const NAV_DESTINATIONS: readonly NavLink[] = [
+  { href: '/admin', label: 'nav.start' },
+  { href: '/supervisor', label: 'nav.start' },
+  { href: '/inspector', label: 'nav.start' },
   { href: '/items', label: 'nav.items' },
   { href: '/inspectors', label: 'nav.inspectors' },
   { href: '/verify', label: 'nav.verify' },

@@ -67,7 +67,7 @@ async function renderShow(req: Request, res: Response, id: string, forms: ShowFo
   const history = await AuditEvent.find({ 'target.type': 'user', 'target.id': user.id }).sort({ at: -1 }).limit(50).lean();
   renderForm(res, 'admin/users/show', {
     user, history, roles: ROLES, departments: await departmentOptions(),
-    canEdit: viewer(req).role === 'admin', isSelf: viewer(req).id === user.id, notice: takeFlash(req),
+    isSelf: viewer(req).id === user.id, notice: takeFlash(req),
     errors: forms.errors ?? {},
     values: { role: user.role, departmentCode: user.departmentCode, inspectorCode, ...forms.values },
   });
@@ -89,7 +89,7 @@ function adminUsersRouter(): Router {
     const scope = departmentScope(viewer(req));
     const [users, departments] = await Promise.all([listUsers(scope), departmentOptions()]);
     const names = Object.fromEntries(departments.map((d) => [d.code, d.name]));
-    res.render('admin/users/list', { users, names, canEdit: viewer(req).role === 'admin', notice: takeFlash(req) });
+    res.render('admin/users/list', { users, names, notice: takeFlash(req) });
   });
 
   router.get('/new', async (_req, res) => {

@@ -11,6 +11,7 @@ import { safeLocalPath } from '../auth/safe-redirect.js';
 import { csrfTokenFor } from '../auth/csrf.js';
 import type { FieldErrors } from '../errors.js';
 import { mount, type FeatureDeps } from './mount.js';
+import { startPageOf } from './start.js';
 
 const loginForm = z.object({ username: text(100), password: text(1000), returnTo: text(2000) });
 
@@ -42,7 +43,7 @@ function loginRouter({ clock }: FeatureDeps): Router {
 
   router.get('/', (req, res) => {
     const returnTo = safeLocalPath(req.query.returnTo, '');
-    if (req.user) return res.redirect(303, returnTo || '/');
+    if (req.user) return res.redirect(303, returnTo || startPageOf(req.user.role));
     renderForm(res, 'auth/login', { values: { returnTo }, notice: req.query.loggedOut === '1' ? 'login.loggedOut' : takeFlash(req) });
   });
 
@@ -65,7 +66,7 @@ function loginRouter({ clock }: FeatureDeps): Router {
       });
     }
     await startUserSession(req, result.user, now);
-    const target = result.user.mustChangePassword ? '/account/password' : safeLocalPath(values.returnTo, '/');
+    const target = result.user.mustChangePassword ? '/account/password' : safeLocalPath(values.returnTo, startPageOf(result.user.role));
     res.redirect(303, target);
   });
 

@@ -1,0 +1,32 @@
+// Owns each role's start page, where signing in lands: what this role can do here, with empty
+// states until the workflows exist (plans and draws for supervisors, assignments for
+// inspectors). Links are shown through can(), so a page never offers what the role may not do.
+import { Router } from 'express';
+import type { Role } from '../../models/user.js';
+import { ADMIN, INSPECTOR, SUPERVISOR } from '../access/rules.js';
+import { mount } from './mount.js';
+
+/** Where a role lands after signing in (when no page asked for the login). */
+export const START_PAGES: Readonly<Record<Role, string>> = {
+  admin: '/admin',
+  supervisor: '/supervisor',
+  inspector: '/inspector',
+};
+
+export function startPageOf(role: Role): string {
+  return START_PAGES[role];
+}
+
+function startRouter(view: string): () => Router {
+  return () => {
+    const router = Router();
+    router.get('/', (_req, res) => {
+      res.render(view);
+    });
+    return router;
+  };
+}
+
+export const adminStartMount = mount({ path: START_PAGES.admin, rules: { 'GET /': ADMIN }, router: startRouter('start/admin') });
+export const supervisorStartMount = mount({ path: START_PAGES.supervisor, rules: { 'GET /': SUPERVISOR }, router: startRouter('start/supervisor') });
+export const inspectorStartMount = mount({ path: START_PAGES.inspector, rules: { 'GET /': INSPECTOR }, router: startRouter('start/inspector') });
