@@ -2,6 +2,8 @@
 import type { JobDefinition } from './scheduler.js';
 import { purgeExpiredAuthData } from '../server/auth/session-store.js';
 import { purgeImportFiles } from '../server/import/retention.js';
+import { drawJob } from './draws.js';
+import type { DrawSettings } from '../server/plans/settings.js';
 
 export interface JobContext {
   timeZone: string;
@@ -9,6 +11,8 @@ export interface JobContext {
   dataDir: string;
   /** Defaults to the wall clock; tests pass their own. */
   now?: () => Date;
+  /** The draw job's settings (relays, caps, its own clock); without them it does not run. */
+  draws?: DrawSettings;
 }
 
 export function scheduledJobs(context: JobContext): JobDefinition[] {
@@ -31,5 +35,6 @@ export function scheduledJobs(context: JobContext): JobDefinition[] {
         await purgeImportFiles(context.dataDir, now());
       },
     },
+    ...(context.draws ? [drawJob(context.draws)] : []),
   ];
 }

@@ -9,6 +9,8 @@ export interface JobDefinition {
   /** Cron expression, e.g. "0 2 * * *" for 02:00 every day. */
   schedule: string;
   run: () => Promise<void>;
+  /** Also run once as soon as the scheduler starts (catch-up after downtime). */
+  runOnStart?: boolean;
 }
 
 export interface Scheduler {
@@ -20,13 +22,19 @@ export interface Scheduler {
 export function startScheduler(jobs: JobDefinition[], options: { timeZone: string; logger: Logger }): Scheduler {
   const log = options.logger.child({ component: 'scheduler' });
   const byName = new Map(jobs.map((job) => [job.name, job]));
+  const running = new Set<string>();
   const guarded = (job: JobDefinition) => async () => {
+    // The start-up run and cron ticks never overlap (node-cron's noOverlap sees only its own).
+    if (running.has(job.name)) return;
+    running.add(job.name);
     const started = Date.now();
     try {
       await job.run();
       log.info({ job: job.name, ms: Date.now() - started }, 'job finished');
     } catch (error) {
       log.error({ job: job.name, err: error }, 'job failed');
+    } finally {
+      running.delete(job.name);
     }
   };
   const tasks: ScheduledTask[] = jobs.map((job) => {
@@ -34,6 +42,7 @@ export function startScheduler(jobs: JobDefinition[], options: { timeZone: strin
     return cron.schedule(job.schedule, guarded(job), { name: job.name, timezone: options.timeZone, noOverlap: true });
   });
   log.info({ jobs: jobs.map((j) => `${j.name} (${j.schedule})`) }, 'scheduler started');
+  for (const job of jobs) if (job.runOnStart) void guarded(job)();
   let stopped: Promise<void> | undefined;
   return {
     stop: () =>

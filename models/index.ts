@@ -11,6 +11,10 @@ export * from './audit-event.js';
 export * from './login-attempt.js';
 export * from './session.js';
 export * from './roster-figures.js';
+export * from './plan.js';
+export * from './task.js';
+export * from './announcement.js';
+export * from './draw-run.js';
 
 // Every stored text is checked for control characters and malformed Unicode (safe-text.ts).
 import mongoose from 'mongoose';

@@ -76,6 +76,45 @@ export const CONFIG_DOCS = {
     schema: booleanFlag.default(false),
     doc: 'Set to `true` behind a TLS-terminating reverse proxy, so that secure cookies and client addresses work.',
   },
+  DRAND_RELAYS: {
+    schema: z.string().default('https://api.drand.sh,https://drand.cloudflare.com,https://api2.drand.sh')
+      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+      .refine((list) => list.every((u) => /^https?:\/\/[^\s]+$/.test(u)), 'must be comma-separated http(s) URLs'),
+    doc: 'Comma-separated drand HTTP relays asked, in order, for announced quicknet rounds. Every answer is BLS-verified against the chain key fixed in DRAW-SPEC §14.3, so a relay cannot forge a round; it can only be unavailable.',
+  },
+  DRAW_JOB_INTERVAL_SECONDS: {
+    schema: z.coerce.number().int().refine((n) => [1, 2, 3, 5, 10, 15, 20, 30, 60].includes(n), 'must divide 60 (1, 2, 3, 5, 10, 15, 20, 30 or 60)').default(15),
+    doc: 'How often each instance\'s draw job looks for due tasks (announces the next slot, fetches sources, draws). Several instances may run it on one database: each draw still happens once.',
+  },
+  PLAN_PUBLICATION_DEADLINE: {
+    schema: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be MM-DD').default('03-31'),
+    doc: 'Default publication deadline (MM-DD of the plan year) of annual inspection plans.',
+  },
+  INSPECTION_CAP_PER_DEPARTMENT: {
+    schema: z.coerce.number().int().min(0).max(366).default(4),
+    doc: 'Annual cap on draws of one enterprise by one department (0 = none). An enterprise at a cap is excluded from new pools, counted and listed in the announcement.',
+  },
+  INSPECTION_CAP_OVERALL: {
+    schema: z.coerce.number().int().min(0).max(366).default(8),
+    doc: 'Annual cap on draws of one enterprise by all departments together (0 = none); a joint visit counts once.',
+  },
+  INSPECTION_CAP_EXEMPT_TYPES: {
+    schema: z.string().default('线索核查,即时').transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+      .refine((list) => list.every((t) => ['日常', '专项', '线索核查', '即时'].includes(t)), 'must list inspection types (日常, 专项, 线索核查, 即时)'),
+    doc: 'Comma-separated inspection types that do not count toward the caps (typed exemptions).',
+  },
+  JOINT_WINDOW_DAYS: {
+    schema: z.coerce.number().int().min(1).max(92).default(5),
+    doc: 'Days from the start of each quarter within which entities drawn by several departments are proposed for one joint visit (综合查一次).',
+  },
+  DRAW_TEST_CLOCK: {
+    schema: z.string().regex(/^.+@\d+x\d+(\.\d+)?$/, 'must read <ISO time>@<epoch ms>x<rate>').optional(),
+    doc: 'Tests only (refused in production): a controlled clock for the draw job, `<ISO time>@<epoch ms>x<rate>`, shared by every process given the same value.',
+  },
+  DRAW_TEST_CRASH_AT: {
+    schema: z.enum(['after-claim', 'after-results', 'before-complete']).optional(),
+    doc: 'Tests only (refused in production): the process kills itself (SIGKILL) at that point of a draw, to prove crash recovery.',
+  },
 } as const;
 
 type Docs = typeof CONFIG_DOCS;
@@ -119,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (isProduction && !raw.SESSION_SECRET) problems.push('SESSION_SECRET is required in production');
   if (isProduction && !raw.MONGODB_URI) problems.push('MONGODB_URI is required in production');
   if (isProduction && raw.DEMO_DATA) problems.push('DEMO_DATA cannot be enabled in production');
+  if (isProduction && (raw.DRAW_TEST_CLOCK || raw.DRAW_TEST_CRASH_AT)) problems.push('DRAW_TEST_CLOCK and DRAW_TEST_CRASH_AT are for tests and cannot be set in production');
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     ...raw,

@@ -13,6 +13,7 @@ import { resolveSessionSecret } from './auth/session-secret.js';
 import { createApp } from './app.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { scheduledJobs } from '../jobs/index.js';
+import { drawSettingsFrom } from './plans/settings.js';
 import '../models/index.js';
 
 const SHUTDOWN_DEADLINE_MS = 9_000;
@@ -71,7 +72,7 @@ async function start(config: Config, logger: Logger, shutdown: Shutdown, onDatab
   const app = createApp({ config, logger, sessionSecret, timeZone: config.TIME_ZONE, dataDir: config.dataDir });
   const server = await listen(app, config);
   shutdown.register('http server', () => closeServer(server));
-  const scheduler = startScheduler(scheduledJobs({ timeZone: config.TIME_ZONE, dataDir: config.dataDir }), { timeZone: config.TIME_ZONE, logger });
+  const scheduler = startScheduler(scheduledJobs({ timeZone: config.TIME_ZONE, dataDir: config.dataDir, draws: drawSettingsFrom(config) }), { timeZone: config.TIME_ZONE, logger });
   shutdown.register('scheduler', () => scheduler.stop());
   logger.info(`ready: http://${config.HOST}:${config.PORT}/`);
 }

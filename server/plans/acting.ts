@@ -1,0 +1,51 @@
+// Owns who is acting in a plan/task/draw use case, and the scoping rules: a supervisor acts on
+// their own department's plans and tasks; a joint task's participating departments may read it
+// (and its drawn list); the system (the draw job) acts on every task. Routes build an Acting
+// from the signed-in user (actingOf), jobs use SYSTEM.
+import { Types } from 'mongoose';
+import type { AuditActor } from '../../models/audit-event.js';
+import { ForbiddenError } from '../errors.js';
+
+export interface Acting {
+  actor: AuditActor;
+  role: 'admin' | 'supervisor' | 'inspector' | 'system';
+  departmentCode?: string | undefined;
+  /** For an inspector: their roster id (they see the teams they are on). */
+  inspectorId?: string | undefined;
+  requestId?: string | undefined;
+}
+
+export const SYSTEM: Acting = { actor: { kind: 'system', label: 'draw-job' }, role: 'system' };
+
+/** The Acting of a signed-in user (what a router passes). */
+export function actingOf(user: { id: string; username: string; role: string; departmentCode: string; inspectorCode?: string | undefined }, requestId?: string): Acting {
+  return {
+    actor: { kind: 'user', userId: new Types.ObjectId(user.id), label: user.username },
+    role: user.role as Acting['role'], departmentCode: user.departmentCode, inspectorId: user.inspectorCode, requestId,
+  };
+}
+
+export function userIdOf(acting: Acting): string | null {
+  return acting.actor.kind === 'user' ? acting.actor.userId.toString() : null;
+}
+
+interface Scoped { departmentCode: string; participatingDepartments?: string[] | null }
+
+/** Manage = the owning department's supervisor (or the system). */
+export function assertManage(acting: Acting, owner: string): void {
+  if (acting.role === 'system') return;
+  if (acting.role !== 'supervisor' || acting.departmentCode !== owner) throw new ForbiddenError('Only a supervisor of the owning department may do this.');
+}
+
+/** Read = manage, or a supervisor of a participating department of a joint task. */
+export function canRead(acting: Acting, task: Scoped): boolean {
+  if (acting.role === 'system') return true;
+  if (acting.role !== 'supervisor') return false;
+  return acting.departmentCode === task.departmentCode || (task.participatingDepartments ?? []).includes(acting.departmentCode ?? '');
+}
+
+export function assertRead(acting: Acting, task: Scoped): void {
+  if (!canRead(acting, task)) throw new ForbiddenError('This task belongs to another department.');
+}
+
+export const auditContext = (acting: Acting) => ({ actor: acting.actor, requestId: acting.requestId });

@@ -1,0 +1,138 @@
+// Owns annual plans (年度抽查计划): creation, amendment (a new version; all kept), the second
+// supervisor's approval a 专项 plan needs, publication (before its tasks can be drawn), status
+// (待执行 → 执行中 → 已完成) and reading. Every change is audited; no req/res here.
+import mongoose, { Types } from 'mongoose';
+import { recordAudit } from '../../models/audit-event.js';
+import { Plan, type PlanRecord, type PlanStatus, PLAN_INSPECTION_TYPES } from '../../models/plan.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../errors.js';
+import { assertManage, auditContext, userIdOf, type Acting } from './acting.js';
+
+export interface PlanInput {
+  year: number;
+  number: string;
+  name: string;
+  leadDepartment: string;
+  participatingDepartments?: string[];
+  inspectionType: (typeof PLAN_INSPECTION_TYPES)[number];
+  itemCodes?: string[];
+  scope?: string;
+  ratios?: { label: string; where?: Record<string, string[]>; ratioPpm: number }[];
+  batches?: { name: string; period: string }[];
+  necessityNote?: string;
+  /** Default: PLAN_PUBLICATION_DEADLINE of the plan year (server/plans/settings.ts). */
+  publicationDeadline?: Date;
+}
+
+const actorRef = (acting: Acting) => ({ userId: acting.actor.kind === 'user' ? acting.actor.userId : undefined, label: acting.actor.label });
+const target = (p: Pick<PlanRecord, 'planKey' | 'version' | 'number'>) => ({ type: 'plan', id: `${p.planKey}@${p.version}`, label: p.number });
+
+function check(input: PlanInput): void {
+  const fields: FieldErrors = {};
+  if (!Number.isInteger(input.year) || input.year < 2000 || input.year > 2100) fields.year = 'validation.plan.year';
+  if (!input.number?.trim()) fields.number = 'validation.required';
+  if (!input.name?.trim()) fields.name = 'validation.required';
+  if (!input.leadDepartment?.trim()) fields.leadDepartment = 'validation.required';
+  if (!PLAN_INSPECTION_TYPES.includes(input.inspectionType)) fields.inspectionType = 'validation.plan.inspection_type';
+  if (Object.keys(fields).length > 0) throw new ValidationError(fields);
+}
+
+function deadline(input: PlanInput, mmdd: string): Date {
+  return input.publicationDeadline ?? new Date(`${input.year}-${mmdd}T23:59:59+08:00`);
+}
+
+export async function createPlan(input: PlanInput, acting: Acting, options: { planDeadline?: string } = {}): Promise<PlanRecord> {
+  check(input);
+  assertManage(acting, input.leadDepartment);
+  const _id = new Types.ObjectId();
+  const plan = await Plan.create({
+    ...input, _id, planKey: _id.toHexString(), version: 1, status: '待执行',
+    publicationDeadline: deadline(input, options.planDeadline ?? '03-31'), createdBy: actorRef(acting),
+  });
+  await recordAudit({ ...auditContext(acting), action: 'plan.create', target: target(plan), after: { number: plan.number, name: plan.name, year: plan.year, inspectionType: plan.inspectionType } });
+  return plan.toObject() as PlanRecord;
+}
+
+/** The newest version of a plan. */
+export async function currentPlan(planKey: string): Promise<PlanRecord> {
+  const plan = await Plan.findOne({ planKey }).sort({ version: -1 }).lean<PlanRecord>();
+  if (!plan) throw new NotFoundError('No such plan.');
+  return plan;
+}
+
+/** Every version, oldest first (amendments are shown, never hidden). */
+export async function planVersions(planKey: string): Promise<PlanRecord[]> {
+  return Plan.find({ planKey }).sort({ version: 1 }).lean<PlanRecord[]>();
+}
+
+/** The newest published version, or null: what tasks are drawn under. */
+export async function publishedPlan(planKey: string): Promise<PlanRecord | null> {
+  return Plan.findOne({ planKey, publishedAt: mongoose.trusted({ $exists: true }) }).sort({ version: -1 }).lean<PlanRecord>();
+}
+
+export async function listPlans(acting: Acting, filter: { year?: number } = {}): Promise<PlanRecord[]> {
+  const query: Record<string, unknown> = acting.role === 'system' ? {} : { leadDepartment: acting.departmentCode ?? '' };
+  if (filter.year) query.year = filter.year;
+  const all = await Plan.find(query).sort({ year: -1, planKey: 1, version: -1 }).limit(2000).lean<PlanRecord[]>();
+  const seen = new Set<string>();
+  return all.filter((p) => !seen.has(p.planKey) && seen.add(p.planKey));
+}
+
+/** An amendment: a new version carrying the changes and the reason; the old one is kept. */
+export async function amendPlan(planKey: string, changes: Partial<PlanInput>, reason: string, acting: Acting): Promise<PlanRecord> {
+  const current = await currentPlan(planKey);
+  assertManage(acting, current.leadDepartment);
+  if (!reason?.trim()) throw new ValidationError({ amendmentReason: 'validation.required' });
+  const { _id, createdAt, updatedAt, publishedAt, publishedBy, approvedAt, approvedBy, ...kept } = current as PlanRecord & { createdAt?: Date; updatedAt?: Date };
+  void _id; void createdAt; void updatedAt; void publishedAt; void publishedBy; void approvedAt; void approvedBy;
+  const next = { ...kept, ...changes, planKey, leadDepartment: current.leadDepartment, version: current.version + 1, amendmentReason: reason.trim(), createdBy: actorRef(acting) };
+  check(next as PlanInput);
+  let plan;
+  try {
+    plan = await Plan.create(next);
+  } catch (error) {
+    if ((error as { code?: number }).code === 11000) throw new ConflictError('Someone amended this plan at the same moment; reload it.');
+    throw error;
+  }
+  await recordAudit({ ...auditContext(acting), action: 'plan.amend', target: target(plan), before: { version: current.version }, after: { version: plan.version, reason: plan.amendmentReason, changed: Object.keys(changes) } });
+  return plan.toObject() as PlanRecord;
+}
+
+/** A 专项 plan's approval, by a supervisor other than the one who wrote this version. */
+export async function approvePlan(planKey: string, acting: Acting, now = new Date()): Promise<PlanRecord> {
+  const plan = await currentPlan(planKey);
+  assertManage(acting, plan.leadDepartment);
+  const me = userIdOf(acting);
+  if (!me || plan.createdBy?.userId?.toString() === me) throw new ForbiddenError('A second supervisor, not the author, approves a plan.');
+  if (plan.inspectionType === '专项' && !plan.necessityNote?.trim()) throw new ValidationError({ necessityNote: 'validation.plan.necessity_required' });
+  await Plan.updateOne({ _id: plan._id }, { $set: { approvedBy: actorRef(acting), approvedAt: now } });
+  await recordAudit({ ...auditContext(acting), action: 'plan.approve', target: target(plan), after: { approvedAt: now.toISOString() } });
+  return { ...plan, approvedBy: actorRef(acting), approvedAt: now } as PlanRecord;
+}
+
+export async function publishPlan(planKey: string, acting: Acting, now = new Date()): Promise<PlanRecord> {
+  const plan = await currentPlan(planKey);
+  assertManage(acting, plan.leadDepartment);
+  if (plan.publishedAt) return plan;
+  if (plan.inspectionType === '专项') {
+    if (!plan.necessityNote?.trim()) throw new ValidationError({ necessityNote: 'validation.plan.necessity_required' });
+    if (!plan.approvedAt) throw new ConflictError('A 专项 plan is published only after a second supervisor approved it.');
+  }
+  await Plan.updateOne({ _id: plan._id }, { $set: { publishedAt: now, publishedBy: actorRef(acting) } });
+  const late = now > plan.publicationDeadline;
+  await recordAudit({ ...auditContext(acting), action: 'plan.publish', target: target(plan), after: { publishedAt: now.toISOString(), late } });
+  return { ...plan, publishedAt: now, publishedBy: actorRef(acting) } as PlanRecord;
+}
+
+const NEXT: Record<PlanStatus, PlanStatus | null> = { 待执行: '执行中', 执行中: '已完成', 已完成: null };
+
+/** 待执行 → 执行中 → 已完成, one step at a time, on the newest version. */
+export async function advancePlanStatus(planKey: string, acting: Acting): Promise<PlanRecord> {
+  const plan = await currentPlan(planKey);
+  assertManage(acting, plan.leadDepartment);
+  const next = NEXT[plan.status as PlanStatus];
+  if (!next) throw new ConflictError('The plan is already 已完成.');
+  if (!plan.publishedAt) throw new ConflictError('An unpublished plan cannot be carried out.');
+  await Plan.updateOne({ _id: plan._id, status: plan.status }, { $set: { status: next } });
+  await recordAudit({ ...auditContext(acting), action: 'plan.status', target: target(plan), before: { status: plan.status }, after: { status: next } });
+  return { ...plan, status: next } as PlanRecord;
+}

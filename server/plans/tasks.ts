@@ -1,0 +1,153 @@
+// Owns tasks (抽查任务): creation under a plan with only active items of the published list,
+// scoping, completion, and what a task is waiting for (plan publication, its announcement, each
+// declared source, the draw). Every change is audited.
+import { Types } from 'mongoose';
+import mongoose from 'mongoose';
+import { recordAudit } from '../../models/audit-event.js';
+import { InspectionItem } from '../../models/inspection-item.js';
+import { Task, type TaskRecord, TASK_INSPECTION_TYPES, TASK_TARGETING, DRAWN_INSPECTION_TYPES } from '../../models/task.js';
+import { Announcement, type AnnouncementRecord } from '../../models/announcement.js';
+import { DrawRun, type DrawRunRecord } from '../../models/draw-run.js';
+import { LOTTERY_GAMES } from '../randomness/index.js';
+import { ConflictError, NotFoundError, ValidationError, isDuplicateKeyError, type FieldErrors } from '../errors.js';
+import { assertManage, assertRead, auditContext, type Acting } from './acting.js';
+import { currentPlan, publishedPlan } from './plans.js';
+import { validCron } from './schedule.js';
+
+export interface StratumSpec {
+  id: string;
+  where?: Record<string, string[]>;
+  quota: { count?: number; ratioPpm?: number; min?: number; max?: number };
+  alternates?: number;
+}
+
+export interface TaskInput {
+  number: string;
+  name: string;
+  planKey: string;
+  itemCodes: string[];
+  targeting: (typeof TASK_TARGETING)[number];
+  conditions?: Record<string, string[]>;
+  strata: StratumSpec[];
+  repeatWindowDays?: number;
+  inspectionType: (typeof TASK_INSPECTION_TYPES)[number];
+  inspectionDate: string;
+  periodStart?: string;
+  periodEnd?: string;
+  participatingDepartments?: string[];
+  joint?: boolean;
+  publishList?: boolean;
+  schedule?: { at?: Date; cron?: string };
+  sources?: { drand?: boolean; lotteryGame?: string; commitReveal?: boolean };
+  assignment?: { teamSize: number; maxAssignmentsPerInspector: number; requiredQualifications?: string[]; allowedDepartments?: string[] };
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const CONDITION_KEYS = ['riskClass', 'industry', 'region', 'specialRoster'];
+
+function checkWhere(where: unknown, field: string, fields: FieldErrors): void {
+  if (where === undefined) return;
+  if (typeof where !== 'object' || where === null) { fields[field] = 'validation.task.condition'; return; }
+  for (const [k, v] of Object.entries(where)) {
+    if (!CONDITION_KEYS.includes(k) || !Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string' && x !== '')) fields[field] = 'validation.task.condition';
+  }
+}
+
+async function checkTask(input: TaskInput): Promise<void> {
+  const fields: FieldErrors = {};
+  if (!input.number?.trim()) fields.number = 'validation.required';
+  if (!input.name?.trim()) fields.name = 'validation.required';
+  if (!TASK_TARGETING.includes(input.targeting)) fields.targeting = 'validation.task.targeting';
+  if (!TASK_INSPECTION_TYPES.includes(input.inspectionType)) fields.inspectionType = 'validation.task.inspection_type';
+  if (!DATE.test(input.inspectionDate ?? '')) fields.inspectionDate = 'validation.date';
+  if (input.targeting === '定向') checkWhere(input.conditions ?? {}, 'conditions', fields);
+  if (input.targeting === '不定向' && input.conditions && Object.keys(input.conditions).length > 0) fields.conditions = 'validation.task.untargeted_conditions';
+  if (!Array.isArray(input.strata) || input.strata.length === 0) fields.strata = 'validation.task.strata';
+  (input.strata ?? []).forEach((s, i) => {
+    checkWhere(s.where, `strata.${i}.where`, fields);
+    if ((s.quota?.count === undefined) === (s.quota?.ratioPpm === undefined)) fields[`strata.${i}.quota`] = 'validation.task.quota';
+  });
+  if (input.schedule?.cron && !validCron(input.schedule.cron)) fields['schedule.cron'] = 'validation.task.cron';
+  if (input.sources?.lotteryGame && !LOTTERY_GAMES[input.sources.lotteryGame]) fields['sources.lotteryGame'] = 'validation.task.lottery_game';
+  if (input.sources?.drand === false && !input.sources.lotteryGame) fields.sources = 'validation.task.public_source_required';
+  if (input.assignment && (!(input.assignment.teamSize >= 2) || !(input.assignment.maxAssignmentsPerInspector >= 1))) fields.assignment = 'validation.task.team_size';
+  // 2025 rule: nothing may be inspected that is not on the published list.
+  const codes = [...new Set(input.itemCodes ?? [])];
+  if (codes.length === 0) fields.itemCodes = 'validation.required';
+  else {
+    const active = await InspectionItem.find({ code: mongoose.trusted({ $in: codes }), active: true }).select('code').lean<{ code: string }[]>();
+    const known = new Set(active.map((i) => i.code));
+    const missing = codes.filter((c) => !known.has(c));
+    if (missing.length > 0) fields.itemCodes = 'validation.task.item_not_published';
+  }
+  if (Object.keys(fields).length > 0) throw new ValidationError(fields);
+}
+
+export async function createTask(input: TaskInput, acting: Acting): Promise<TaskRecord> {
+  const plan = await currentPlan(input.planKey);
+  assertManage(acting, plan.leadDepartment);
+  await checkTask(input);
+  let task;
+  try {
+    task = await Task.create({
+      ...input, departmentCode: plan.leadDepartment, status: '待抽取',
+      conditions: input.targeting === '定向' ? input.conditions ?? {} : {},
+      createdBy: { userId: acting.actor.kind === 'user' ? acting.actor.userId : undefined, label: acting.actor.label },
+    });
+  } catch (error) {
+    if (isDuplicateKeyError(error)) throw new ValidationError({ number: 'validation.task.number_taken' });
+    throw error;
+  }
+  await recordAudit({ ...auditContext(acting), action: 'task.create', target: taskTarget(task), after: { number: task.number, name: task.name, planKey: task.planKey, schedule: input.schedule?.cron ?? input.schedule?.at?.toISOString() ?? null } });
+  return task.toObject() as TaskRecord;
+}
+
+export const taskTarget = (t: Pick<TaskRecord, '_id' | 'number'>) => ({ type: 'task', id: t._id.toString(), label: t.number });
+
+export async function loadTask(taskId: string | Types.ObjectId): Promise<TaskRecord> {
+  const id = typeof taskId === 'string' ? (Types.ObjectId.isValid(taskId) ? new Types.ObjectId(taskId) : null) : taskId;
+  const task = id ? await Task.findById(id).lean<TaskRecord>() : null;
+  if (!task) throw new NotFoundError('No such task.');
+  return task;
+}
+
+export async function getTask(taskId: string, acting: Acting): Promise<TaskRecord> {
+  const task = await loadTask(taskId);
+  assertRead(acting, task);
+  return task;
+}
+
+/** The tasks a supervisor may see: their department's and joint tasks they take part in. */
+export async function listTasks(acting: Acting): Promise<TaskRecord[]> {
+  const dept = acting.departmentCode ?? '';
+  const filter = acting.role === 'system' ? {} : { $or: [{ departmentCode: dept }, { participatingDepartments: dept }] };
+  return Task.find(filter).sort({ createdAt: -1 }).limit(2000).lean<TaskRecord[]>();
+}
+
+/** Why a task cannot be drawn at all (type, plan), or null. */
+export async function drawBlocker(task: TaskRecord): Promise<string | null> {
+  if (!(DRAWN_INSPECTION_TYPES as readonly string[]).includes(task.inspectionType)) return `a ${task.inspectionType} task is not drawn (only 日常 and 专项 are)`;
+  if (task.status === '已完成') return 'the task is 已完成';
+  if (!(await publishedPlan(task.planKey))) return 'its annual plan is not published';
+  return null;
+}
+
+export async function completeTask(taskId: string, acting: Acting, now = new Date()): Promise<void> {
+  const task = await loadTask(taskId);
+  assertManage(acting, task.departmentCode);
+  if (task.status !== '已抽取') throw new ConflictError('Only a drawn task (已抽取) can be completed.');
+  await Task.updateOne({ _id: task._id, status: '已抽取' }, { $set: { status: '已完成', completedAt: now } });
+  await recordAudit({ ...auditContext(acting), action: 'task.complete', target: taskTarget(task), before: { status: task.status }, after: { status: '已完成' } });
+}
+
+export interface TaskDraws { announcements: AnnouncementRecord[]; runs: DrawRunRecord[] }
+
+/** Every announcement and draw of a task, redos included (both stay visible). */
+export async function taskDraws(taskId: string, acting: Acting): Promise<TaskDraws> {
+  const task = await getTask(taskId, acting);
+  const [announcements, runs] = await Promise.all([
+    Announcement.find({ taskId: task._id }).select('-text').sort({ slot: 1, attempt: 1 }).lean<AnnouncementRecord[]>(),
+    DrawRun.find({ taskId: task._id }).select('-randomness').sort({ slot: 1, attempt: 1 }).lean<DrawRunRecord[]>(),
+  ]);
+  return { announcements, runs };
+}
