@@ -15,7 +15,7 @@ import { startThrowawayServer, type EmbeddedServer } from '../server/db/embedded
 import { benchServerOptions, serverPeakRssMiB } from './bench-kit.js';
 import { entityBatches } from '../server/demo/generate-world.js';
 import { progressLine, startImport } from '../server/import/index.js';
-import { ENTITY_HEADER, entityRow, writeCsvFile } from '../server/import/sample-files.js';
+import { ENTITY_HEADER, entityRow, writeCsvFile } from '../test/helpers/sample-files.js';
 import { MarketEntity } from '../models/index.js';
 
 const ROWS = Number(process.env.IMPORT_BENCH_ROWS ?? 1_000_000);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAdmin } from '../../server/auth/users.js';
 import { generateEntity } from '../../server/demo/generate-world.js';
-import { ENTITY_HEADER, entityRow } from '../../server/import/sample-files.js';
+import { ENTITY_HEADER, entityRow } from '../helpers/sample-files.js';
 import { MarketEntity } from '../../models/index.js';
 import { ensureDepartment } from '../helpers/auth.js';
 import { startTestServer } from '../helpers/app.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { MarketEntity, ImportRun } from '../../models/index.js';
-import { ENTITY_HEADER, entityRow } from '../../server/import/sample-files.js';
+import { ENTITY_HEADER, entityRow } from '../helpers/sample-files.js';
 import { generateEntity } from '../../server/demo/generate-world.js';
 import { getImportRun } from '../../server/import/index.js';
 import { signInAs, ensureDepartment, type SignedIn } from '../helpers/auth.js';

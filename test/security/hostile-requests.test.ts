@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
 import { ImportRun, MarketEntity, User } from '../../models/index.js';
-import { ENTITY_HEADER, entityRow } from '../../server/import/sample-files.js';
+import { ENTITY_HEADER, entityRow } from '../helpers/sample-files.js';
 import { generateEntity } from '../../server/demo/generate-world.js';
 import { MAX_RECORD_BYTES } from '../../server/routes/verify.js';
 import { testApp } from '../helpers/app.js';

@@ -14,7 +14,7 @@ import { ERROR_REPORT_RETENTION_MS, purgeImportFiles, UPLOAD_RETENTION_MS } from
 import { uploadsDir } from '../../server/import/stored-file.js';
 import { XLSX_LIMITS } from '../../server/import/xlsx-bounds.js';
 import { MAX_CONCURRENT_VERIFICATIONS } from '../../server/routes/verify.js';
-import { ENTITY_HEADER } from '../../server/import/sample-files.js';
+import { ENTITY_HEADER } from '../helpers/sample-files.js';
 import { createApp } from '../../server/app.js';
 import { createLogger } from '../../server/logger.js';
 import { ensureDepartment, signInAs, type SignedIn } from '../helpers/auth.js';

@@ -9,7 +9,7 @@ import { createLogger } from '../../../server/logger.js';
 import type { AccessTable, RouteRules } from '../../../server/access/rules.js';
 import { ACCESS_TABLE, MOUNTS, accessTableOf } from '../../../server/features.js';
 import { mount } from '../../../server/routes/mount.js';
-import { checkAccessTable, listRoutes, type RegisteredRoute } from '../../../server/access/route-table.js';
+import { checkAccessTable, listRoutes, type RegisteredRoute } from '../../helpers/route-table.js';
 import { compileTable } from '../../../server/access/policy.js';
 import { ROLES, type Role } from '../../../models/user.js';
 import { anonymous, signInAs, type SignedIn } from '../../helpers/auth.js';

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
-import { ENTITY_HEADER, writeCsvFile } from '../../../server/import/sample-files.js';
+import { ENTITY_HEADER, writeCsvFile } from '../../helpers/sample-files.js';
 import { PROJECT_ROOT } from '../../../server/paths.js';
 import { testDatabase } from '../../helpers/test-db.js';
 import { entityRows, temporaryDir } from './support.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { MarketEntity } from '../../../models/index.js';
 import { ImportFileError } from '../../../server/import/index.js';
-import { ENTITY_HEADER, writeCsvFile } from '../../../server/import/sample-files.js';
+import { ENTITY_HEADER, writeCsvFile } from '../../helpers/sample-files.js';
 import { collectionChecksum, entityRows, importFile, readErrorReport, temporaryDir } from './support.js';
 
 const COLUMN = Object.fromEntries(ENTITY_HEADER.map((name, index) => [name, index])) as Record<string, number>;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { Inspector } from '../../../models/index.js';
 import { generateInspectors } from '../../../server/demo/generate-world.js';
-import { INSPECTOR_HEADER, inspectorRow } from '../../../server/import/sample-files.js';
+import { INSPECTOR_HEADER, inspectorRow } from '../../helpers/sample-files.js';
 import { createInspector } from '../../helpers/factories.js';
 import { createDemoDepartments, importFile, readErrorReport, temporaryDir, WORLD } from './support.js';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { InspectionItem } from '../../../models/index.js';
-import { writeCsvFile } from '../../../server/import/sample-files.js';
+import { writeCsvFile } from '../../helpers/sample-files.js';
 import { createDemoDepartments, importFile, readErrorReport, temporaryDir } from './support.js';
 
 const HEADER = ['事项编码', '事项名称', '抽查依据', '抽查主体', '抽查对象', '抽查方式', '抽查内容', '抽查比例', '抽查频次', '事项类别', '所需资质'];

@@ -11,7 +11,7 @@ import mongoose from 'mongoose';
 import { ImportRun, MarketEntity } from '../../../models/index.js';
 import { ConflictError, NotFoundError } from '../../../server/errors.js';
 import { getImportRun, listImportRuns, openErrorReport, startImport, type ImportProgress } from '../../../server/import/index.js';
-import { csvRecord, ENTITY_HEADER, writeCsvFile } from '../../../server/import/sample-files.js';
+import { csvRecord, ENTITY_HEADER, writeCsvFile } from '../../helpers/sample-files.js';
 import { entityRows, temporaryDir } from './support.js';
 
 describe('import runs', () => {

@@ -11,7 +11,7 @@ import { Department } from '../../../models/index.js';
 import { DEMO_DEPARTMENTS, entityBatches, type WorldOptions } from '../../../server/demo/generate-world.js';
 import { canonical } from '../../../server/import/canonical.js';
 import { startImport, type ImportRequest, type ImportSummary } from '../../../server/import/index.js';
-import { entityRow } from '../../../server/import/sample-files.js';
+import { entityRow } from '../../helpers/sample-files.js';
 
 export const WORLD: WorldOptions = { seed: 'import-tests', entities: 0, asOf: '2026-11-27' };
 

@@ -1,13 +1,13 @@
-// Owns the audit of the access table against the real app: it walks Express 5's router stack
+// Test helper (used by test/integration/access/route-table.test.ts). Owns the audit of the access table against the real app: it walks Express 5's router stack
 // (app.router.stack; route layers carry .route, mounted routers a .handle with its own .stack,
 // mount paths are layer.rawPath) and lists every route, then reports routes with no rule,
 // protected routes registered before the access middleware, rules with no route, overlapping
 // rules with different access, and mounted things it cannot look into (sub-apps, RegExp
 // paths), which would otherwise hide routes.
 import type { Express } from 'express';
-import { compileTable, conflictingRules, joinPath } from './policy.js';
-import { ACCESS_GUARD } from './middleware.js';
-import type { AccessTable } from './rules.js';
+import { compileTable, conflictingRules, joinPath } from '../../server/access/policy.js';
+import { ACCESS_GUARD } from '../../server/access/middleware.js';
+import type { AccessTable } from '../../server/access/rules.js';
 
 export interface RegisteredRoute {
   method: string;

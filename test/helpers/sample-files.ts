@@ -1,13 +1,13 @@
 // Owns writing import files in the shape government systems export them: Chinese headers,
 // dates as YYYY-MM-DD, several special rosters in one cell separated by "；", GB18030 or UTF-8.
-// Tests, the benchmark and (later) the "download a template" link use it; files of any size
+// Tests and the import benchmark use it (a test helper: production code does not import it); files of any size
 // are written as a stream.
-import { csvLine } from '../text/csv.js';
+import { csvLine } from '../../server/text/csv.js';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import iconv from 'iconv-lite';
-import type { DemoEntity, DemoInspector } from '../demo/generate-world.js';
-import type { Encoding } from './encoding.js';
+import type { DemoEntity, DemoInspector } from '../../server/demo/generate-world.js';
+import type { Encoding } from '../../server/import/encoding.js';
 
 export const ENTITY_HEADER = [
   '统一社会信用代码', '企业名称', '主体类型', '登记状态', '成立日期', '登记机关', '管辖单位', '所属区域', '住所',
