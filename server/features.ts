@@ -14,7 +14,7 @@ import { usersAdminMount } from './routes/admin-users.js';
 import { inspectorsApiMount, inspectorsPageMount, itemsApiMount, itemsPageMount } from './routes/public-rosters.js';
 import { entitiesAdminMount, entitiesApiMount } from './routes/admin-entities.js';
 import { inspectorsAdminApiMount, inspectorsAdminMount } from './routes/admin-inspectors.js';
-import { drawSpecMount, verifyApiMount, verifyPageMount } from './routes/verify.js';
+import { drawSpecMount, drawSpecTextMount, verifyApiMount, verifyPageMount } from './routes/verify.js';
 import { importsApiMount, importsPageMount } from './routes/admin-imports.js';
 import { dictionariesAdminMount, itemsAdminMount } from './routes/admin-catalog.js';
 
@@ -26,6 +26,7 @@ export const MOUNTS: readonly RouterMount[] = [
   inspectorsPageMount,
   verifyPageMount,
   drawSpecMount,
+  drawSpecTextMount,
   // signing in, one's own account
   loginMount,
   logoutMount,

@@ -2,11 +2,14 @@
 // whether it recomputes. With JavaScript the browser runs the very same engine (bundled in
 // public/build/draw-verify.js) and nothing is uploaded; without it the server runs it.
 import { Router, type Request } from 'express';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../paths.js';
 import { verify, type VerifyResult } from '../draw/index.js';
 import { BusyError, ValidationError } from '../errors.js';
-import { readUploadedFile } from '../http/multipart.js';
+import { readUploadedFile, uploadedFields } from '../http/multipart.js';
+import { renderForm } from '../http/forms.js';
+import { renderMarkdown, type RenderedDocument } from '../text/markdown.js';
 import { mount, type FeatureDeps } from './mount.js';
 
 /**
@@ -68,11 +71,21 @@ export const verifyPageMount = mount({
   router: verifyPageRouter,
 });
 
+// The specification a verifier is built from: a page, and the Markdown it is written in at a
+// stable address (/draw-spec.md) for those who implement it.
 export const drawSpecMount = mount({
   path: '/draw-spec',
   rules: { 'GET /': 'public' },
   router: drawSpecRouter,
 });
+
+export const drawSpecTextMount = mount({
+  path: '/draw-spec.md',
+  rules: { 'GET /': 'public' },
+  router: drawSpecTextRouter,
+});
+
+const DRAW_SPEC = join(PROJECT_ROOT, 'DRAW-SPEC.md');
 
 export const verifyApiMount = mount({
   path: '/api/v1/draws',
@@ -95,7 +108,7 @@ function verifyPageRouter(deps: FeatureDeps): Router {
   const router = Router();
   const inSlot = slotsFor(deps);
   router.get('/', (_req, res) => {
-    res.render('public/verify', { result: undefined, fieldErrors: {} });
+    renderForm(res, 'public/verify', { result: undefined });
   });
   router.post('/', async (req, res) => {
     try {
@@ -103,10 +116,10 @@ function verifyPageRouter(deps: FeatureDeps): Router {
         const upload = await readUploadedRecord(req);
         return { result: verifyUpload(upload), announcementDigest: upload.announcementDigest };
       });
-      res.render('public/verify', { result, announcementDigest, fieldErrors: {} });
+      renderForm(res, 'public/verify', { result, values: { announcementDigest: announcementDigest ?? '' } });
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      res.status(422).render('public/verify', { result: undefined, fieldErrors: error.fields });
+      renderForm(res, 'public/verify', { result: undefined, values: uploadedFields(req) }, error);
     }
   });
   return router;
@@ -114,9 +127,19 @@ function verifyPageRouter(deps: FeatureDeps): Router {
 
 function drawSpecRouter(): Router {
   const router = Router();
-  // The specification a verifier is built from, served as the plain text it is written in.
+  // Rendered once per process: the document ships with the code.
+  let rendered: Promise<RenderedDocument> | undefined;
+  router.get('/', async (_req, res) => {
+    rendered ??= readFile(DRAW_SPEC, 'utf8').then(renderMarkdown);
+    res.render('public/draw-spec', { spec: await rendered });
+  });
+  return router;
+}
+
+function drawSpecTextRouter(): Router {
+  const router = Router();
   router.get('/', (_req, res) => {
-    res.type('text/plain; charset=utf-8').sendFile(join(PROJECT_ROOT, 'DRAW-SPEC.md'));
+    res.type('text/markdown; charset=utf-8').sendFile(DRAW_SPEC);
   });
   return router;
 }

@@ -70,9 +70,21 @@ describe('draw verification pages', () => {
     expect(malformed.body.error.fields.announcementDigest).to.equal('invalid_digest');
   });
 
-  it('GET /draw-spec serves the specification a verifier is built from', async () => {
+  it('GET /draw-spec shows the specification as a page with a title and linked headings, not raw Markdown', async () => {
     const res = await request(app).get('/draw-spec').expect(200);
-    expect(res.headers['content-type']).to.match(/text\/plain/);
+    expect(res.headers['content-type']).to.match(/text\/html/);
+    expect(res.text).to.match(/<title>Draw specification ssj-draw\/1 and ssj-draw\/2 · /);
+    expect(res.text).to.match(/<h1 id="draw-specification-ssj-draw-1-and-ssj-draw-2">/);
+    expect(res.text).to.match(/<h2 id="1-conventions">1\. Conventions<\/h2>/);
+    expect(res.text).to.include('<a href="#1-conventions">');
     expect(res.text).to.include('RFC 3797');
+    expect(res.text).to.not.include('\n## 1. Conventions');
+    expect(res.text).to.include('href="/draw-spec.md"');
+  });
+
+  it('GET /draw-spec.md serves the Markdown a verifier is built from, byte for byte', async () => {
+    const res = await request(app).get('/draw-spec.md').expect(200);
+    expect(res.headers['content-type']).to.match(/text\/markdown; charset=utf-8/);
+    expect(res.text).to.equal(readFileSync(join(PROJECT_ROOT, 'DRAW-SPEC.md'), 'utf8'));
   });
 });

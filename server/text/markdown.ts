@@ -1,0 +1,38 @@
+// Owns turning the project's own Markdown documents (DRAW-SPEC.md) into HTML for a page:
+// markdown-it with raw HTML disabled (so the output is escaped text and markup markdown-it
+// made), every heading given an id that links to it, and the title taken from the first heading.
+import MarkdownIt from 'markdown-it';
+
+export interface RenderedDocument {
+  /** The text of the first level-1 heading. */
+  title: string;
+  html: string;
+  /** Level-2 headings, for a table of contents. */
+  sections: { id: string; text: string }[];
+}
+
+const markdown = new MarkdownIt({ html: false, linkify: false, typographer: false });
+
+/** A heading's id: its words, lower-case, joined by hyphens (CJK kept). */
+export function slugOf(text: string): string {
+  return text.toLowerCase().replace(/[`*_~]/g, '').replace(/[^\p{L}\p{N}\s./-]/gu, '').trim().replace(/[\s./]+/g, '-') || 'section';
+}
+
+export function renderMarkdown(source: string): RenderedDocument {
+  const tokens = markdown.parse(source, {});
+  const used = new Map<string, number>();
+  const sections: RenderedDocument['sections'] = [];
+  let title = '';
+  tokens.forEach((token, index) => {
+    if (token.type !== 'heading_open') return;
+    const text = tokens[index + 1]?.content ?? '';
+    const base = slugOf(text);
+    const seen = used.get(base) ?? 0;
+    used.set(base, seen + 1);
+    const id = seen === 0 ? base : `${base}-${seen + 1}`;
+    token.attrSet('id', id);
+    if (token.tag === 'h1' && !title) title = text.replace(/`/g, '');
+    if (token.tag === 'h2') sections.push({ id, text: text.replace(/`/g, '') });
+  });
+  return { title, html: markdown.renderer.render(tokens, markdown.options, {}), sections };
+}
