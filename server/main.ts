@@ -14,6 +14,7 @@ import { createApp } from './app.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { scheduledJobs } from '../jobs/index.js';
 import { drawSettingsFrom } from './plans/settings.js';
+import { todayIn } from './time.js';
 import '../models/index.js';
 
 const SHUTDOWN_DEADLINE_MS = 9_000;
@@ -60,7 +61,7 @@ async function start(config: Config, logger: Logger, shutdown: Shutdown, onDatab
   shutdown.register('database availability log', () => stopLogging());
   await loadDefaults();
   if (config.DEMO_DATA) {
-    const asOf = new Date().toISOString().slice(0, 10);
+    const asOf = todayIn(config.TIME_ZONE);
     const outcome = await loadDemoWorldOnce({ seed: DEMO_SEED, entities: config.DEMO_ENTITIES, asOf }, (m) => logger.info(m));
     logger.info(outcome === 'loaded' ? 'demo world loaded' : 'existing data kept (demo world not reloaded)');
     // Straight to the console, whatever the log level or format: these are shown exactly once.
