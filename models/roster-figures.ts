@@ -11,6 +11,8 @@ const rosterFiguresSchema = new Schema(
     drawable: { type: Number, required: true },
     inspectors: { type: Number, required: true },
     items: { type: Number, required: true },
+    /** The distinct regions (所属区域) of the entity roster, sorted: the back office's region filter. */
+    regions: { type: [String], default: undefined },
     /** When the counting that produced these figures started (changes after it are not in them). */
     computedAt: { type: Date, required: true },
     /** Last time a use case changed what the figures count; newer than computedAt means stale. */

@@ -1,5 +1,5 @@
 // Owns the roster figures on the home page (entities, drawable, certified inspectors, active
-// items). Counting 100,000 entities is a full scan on the embedded servers, so a page view never
+// items) and the list of the roster's regions the back-office filter offers. Counting 100,000 entities is a full scan on the embedded servers, so a page view never
 // counts: it reads the figures kept in one RosterFigures document and, when they are older than
 // FIGURES_MAX_AGE_MS or a use case has marked them stale since they were counted, starts one
 // recount in the background and shows the kept figures meanwhile. Only the very first view on
@@ -24,6 +24,8 @@ export interface RosterFigureValues {
   drawable: number;
   inspectors: number;
   items: number;
+  /** The distinct regions of the entity roster, in Chinese collation order. */
+  regions: string[];
 }
 
 export interface RosterFigureSnapshot extends RosterFigureValues {
@@ -35,7 +37,7 @@ export interface RosterFigureSnapshot extends RosterFigureValues {
  * The filters the figures count (exported for the query-plan test). `status` is a required
  * enum, so the $in over every status counts every entity — from the {status, active} index.
  */
-export const FIGURE_FILTERS: Record<keyof RosterFigureValues, Record<string, unknown>> = {
+export const FIGURE_FILTERS: Record<Exclude<keyof RosterFigureValues, 'regions'>, Record<string, unknown>> = {
   entities: { status: mongoose.trusted({ $in: [...ENTITY_STATUSES] }) },
   // Imported rows may lack `active`; only an explicit false removes an entity from the roster.
   drawable: { status: DRAWABLE_STATUS, active: mongoose.trusted({ $ne: false }) },
@@ -51,7 +53,11 @@ export async function countRosterFigures(): Promise<RosterFigureValues> {
   const drawable = await MarketEntity.countDocuments(FIGURE_FILTERS.drawable);
   const inspectors = await Inspector.countDocuments(FIGURE_FILTERS.inspectors);
   const items = await InspectionItem.countDocuments(FIGURE_FILTERS.items);
-  return { entities, drawable, inspectors, items };
+  // Index-backed on MongoDB ({region, creditCode}); like the counts, never run per page view.
+  const regions = ((await MarketEntity.distinct('region')) as unknown[])
+    .filter((region): region is string => typeof region === 'string' && region !== '')
+    .sort(new Intl.Collator('zh-CN').compare);
+  return { entities, drawable, inspectors, items, regions };
 }
 
 let inFlight: Promise<RosterFigureSnapshot> | undefined;
@@ -93,16 +99,35 @@ export interface FiguresOptions {
 
 /** The figures for a page view: one lookup by a unique key; stale figures start a background recount. */
 export async function rosterFigures(options: FiguresOptions = {}): Promise<RosterFigureSnapshot> {
+  return (await keptFigures(options, true)) as RosterFigureSnapshot;
+}
+
+/**
+ * The regions of the entity roster for a filter, read from the kept figures and recounted with
+ * them. Unlike the home page, a list page never waits for a first count: with nothing kept yet
+ * it offers no regions and the recount runs in the background.
+ */
+export async function rosterRegions(options: FiguresOptions = {}): Promise<string[]> {
+  return (await keptFigures(options, false))?.regions ?? [];
+}
+
+async function keptFigures(options: FiguresOptions, waitForFirst: boolean): Promise<RosterFigureSnapshot | undefined> {
   const now = options.now ?? (() => new Date());
-  const stored = await RosterFigures.findOne({ key: KEY }).lean();
-  if (!stored) return refreshRosterFigures(now);
-  const age = now().getTime() - stored.computedAt.getTime();
-  const marked = stored.dirtyAt instanceof Date && stored.dirtyAt >= stored.computedAt;
-  if (!inFlight && (age > (options.maxAgeMs ?? FIGURES_MAX_AGE_MS) || (marked && age > FIGURES_MIN_INTERVAL_MS))) {
+  const background = () => {
     refreshRosterFigures(now).catch((error: unknown) => options.onRefreshError?.(error));
+  };
+  const stored = await RosterFigures.findOne({ key: KEY }).lean();
+  if (!stored) {
+    if (waitForFirst) return refreshRosterFigures(now);
+    if (!inFlight) background();
+    return undefined;
   }
+  const age = now().getTime() - stored.computedAt.getTime();
+  // Figures kept before regions were kept are stale too.
+  const marked = (stored.dirtyAt instanceof Date && stored.dirtyAt >= stored.computedAt) || !Array.isArray(stored.regions);
+  if (!inFlight && (age > (options.maxAgeMs ?? FIGURES_MAX_AGE_MS) || (marked && age > FIGURES_MIN_INTERVAL_MS))) background();
   const { entities, drawable, inspectors, items, computedAt } = stored;
-  return { entities, drawable, inspectors, items, asOf: computedAt };
+  return { entities, drawable, inspectors, items, regions: stored.regions ?? [], asOf: computedAt };
 }
 
 /**

@@ -8,7 +8,7 @@ import { ValidationError } from '../errors.js';
 import { parseInput, requireInput } from '../http/validate.js';
 import { apiPage, pageHref } from '../http/pagination.js';
 import { entityFilterSchema, getEntity, listEntities, setEntityActive, updateEntity } from '../rosters/entity-admin.js';
-import { HONGJIANG } from '../demo/names.js';
+import { rosterRegions } from '../rosters/roster-figures.js';
 import { ADMIN, STAFF } from '../access/rules.js';
 import { todayIn } from '../time.js';
 import { mount, type FeatureDeps } from './mount.js';
@@ -38,7 +38,7 @@ export const entitiesApiMount = mount({
   router: entitiesApiRouter,
 });
 
-const CHOICES = { types: ENTITY_TYPES, statuses: ENTITY_STATUSES, industries: INDUSTRY_SECTIONS, riskClasses: RISK_CLASSES, regions: HONGJIANG.townships };
+const CHOICES = { types: ENTITY_TYPES, statuses: ENTITY_STATUSES, industries: INDUSTRY_SECTIONS, riskClasses: RISK_CLASSES };
 
 function entitiesAdminRouter({ actorOf, clock, timeZone }: FeatureDeps): Router {
   const router = Router();
@@ -49,8 +49,10 @@ function entitiesAdminRouter({ actorOf, clock, timeZone }: FeatureDeps): Router 
     const parsed = parseInput(entityFilterSchema, req.query);
     const old = queryStrings(req.query);
     const result = parsed.ok ? await listEntities(parsed.value) : undefined;
+    // The regions the roster holds (kept with the roster figures, recounted in the background).
+    const choices = { ...CHOICES, regions: await rosterRegions({ onRefreshError: (error) => req.log.error({ err: error }, 'recounting the roster figures failed') }) };
     res.status(parsed.ok ? 200 : 422).render('admin/entities/list', {
-      result, old, choices: CHOICES, fieldErrors: parsed.ok ? {} : parsed.fields, pageHref: (p: number) => pageHref('/admin/entities', old, p),
+      result, old, choices, fieldErrors: parsed.ok ? {} : parsed.fields, pageHref: (p: number) => pageHref('/admin/entities', old, p),
     });
   });
 
