@@ -4,8 +4,10 @@
 import MarkdownIt from 'markdown-it';
 
 export interface RenderedDocument {
-  /** The text of the first level-1 heading. */
+  /** The text of the first level-1 heading, and its id. */
   title: string;
+  titleId: string;
+  /** Everything but that heading (the page shows it as its own <h1>). */
   html: string;
   /** Level-2 headings, for a table of contents. */
   sections: { id: string; text: string }[];
@@ -23,6 +25,8 @@ export function renderMarkdown(source: string): RenderedDocument {
   const used = new Map<string, number>();
   const sections: RenderedDocument['sections'] = [];
   let title = '';
+  let titleId = '';
+  let titleAt = -1;
   tokens.forEach((token, index) => {
     if (token.type !== 'heading_open') return;
     const text = tokens[index + 1]?.content ?? '';
@@ -31,8 +35,14 @@ export function renderMarkdown(source: string): RenderedDocument {
     used.set(base, seen + 1);
     const id = seen === 0 ? base : `${base}-${seen + 1}`;
     token.attrSet('id', id);
-    if (token.tag === 'h1' && !title) title = text.replace(/`/g, '');
+    if (token.tag === 'h1' && titleAt < 0) {
+      title = text.replace(/`/g, '');
+      titleId = id;
+      titleAt = index;
+    }
     if (token.tag === 'h2') sections.push({ id, text: text.replace(/`/g, '') });
   });
-  return { title, html: markdown.renderer.render(tokens, markdown.options, {}), sections };
+  // heading_open, inline, heading_close
+  const body = titleAt < 0 ? tokens : [...tokens.slice(0, titleAt), ...tokens.slice(titleAt + 3)];
+  return { title, titleId, html: markdown.renderer.render(body, markdown.options, {}), sections };
 }
