@@ -56,38 +56,3 @@ export const AuditEvent = mongoose.model('AuditEvent', auditEventSchema);
 export async function recordAudit(input: AuditInput): Promise<void> {
   await AuditEvent.create({ ...input, at: input.at ?? new Date() });
 }
-
-/** The fields whose values differ, as {before, after} summaries (for recordAudit). */
-export function changedFields(before: Record<string, unknown>, after: Record<string, unknown>) {
-  const was: Record<string, unknown> = {};
-  const now: Record<string, unknown> = {};
-  for (const key of Object.keys(after)) {
-    if (String(before[key] ?? '') !== String(after[key] ?? '')) {
-      was[key] = before[key] ?? null;
-      now[key] = after[key] ?? null;
-    }
-  }
-  return { before: was, after: now };
-}
-
-/** Changed fields of an edit, each with its old and new value. */
-export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
-
-/** The fields of `after` whose values differ from `before` (compared as JSON, so arrays and dates work). */
-export function fieldChanges(before: Record<string, unknown>, after: Record<string, unknown>): FieldChanges {
-  const changes: FieldChanges = {};
-  for (const [key, value] of Object.entries(after)) {
-    if (JSON.stringify(before[key] ?? '') !== JSON.stringify(value ?? '')) changes[key] = { from: before[key] ?? null, to: value ?? null };
-  }
-  return changes;
-}
-
-/** Records an edit's changes, or nothing when nothing changed. */
-export async function recordFieldChanges(input: Omit<AuditInput, 'before' | 'after'>, changes: FieldChanges): Promise<void> {
-  if (Object.keys(changes).length === 0) return;
-  await recordAudit({
-    ...input,
-    before: Object.fromEntries(Object.entries(changes).map(([key, change]) => [key, change.from])),
-    after: Object.fromEntries(Object.entries(changes).map(([key, change]) => [key, change.to])),
-  });
-}

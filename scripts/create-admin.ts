@@ -108,8 +108,8 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    for (const [field, key] of Object.entries(error.fields)) {
-      process.stderr.write(`${field}: ${t(key, { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH })}\n`);
+    for (const [field, code] of Object.entries(error.fields)) {
+      process.stderr.write(`${field}: ${t(`error.field.${code}`, { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH, ...error.params[field] })}\n`);
     }
     return 1;
   } finally {

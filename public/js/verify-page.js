@@ -31,7 +31,7 @@
     var file = form.querySelector('input[type=file]').files[0];
     if (!file) return; // let the server answer with its field message
     event.preventDefault();
-    var digestField = form.querySelector('#announcementDigest');
+    var digestField = form.querySelector('[name=announcementDigest]');
     var digest = digestField ? digestField.value.trim().toLowerCase() : '';
     var published = digest === '' ? {} : { announcementDigest: digest };
     file.text().then(function (text) {

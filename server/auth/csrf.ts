@@ -1,8 +1,9 @@
 // Owns CSRF protection. Every state-changing request (POST/PUT/PATCH/DELETE) carries a token —
 // as the hidden form field `_csrf`, or as the `X-CSRF-Token` header for JSON calls under /api/
-// (a page's script reads it from <meta name="csrf-token">). multipart/form-data bodies are not
-// parsed before this check, so upload forms carry the token in the action URL's `_csrf` query
-// parameter instead. Two kinds of token, chosen by whether the request is signed in:
+// (a page's script reads it from <meta name="csrf-token">). A multipart/form-data body is not
+// parsed before this check: its `_csrf` field must come first (before any file), and is read
+// here without consuming the body (server/http/multipart.ts, readLeadingField), so the token
+// never travels in the URL. Two kinds of token, chosen by whether the request is signed in:
 //  - signed in: a synchroniser token kept in the session (csrf-sync), bound to that session;
 //  - anonymous (the login form): a stateless *signed double-submit* token (OWASP), so that
 //    browsing anonymously never creates a session or writes to the database. A random nonce
@@ -13,6 +14,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { csrfSync } from 'csrf-sync';
 import { AppError } from '../errors.js';
+import { readLeadingField } from '../http/multipart.js';
 
 /** 403 with its own code, so that clients can tell "reload the form" from "not allowed". */
 export class CsrfError extends AppError {
@@ -34,13 +36,20 @@ export function csrfCookieName(secure: boolean): string {
   return secure ? '__Host-csrf' : 'csrf';
 }
 
-function tokenFromRequest(req: Request): string | undefined {
+/** Where a request carries its token; found once per request by csrfProtection. */
+const receivedToken = new WeakMap<Request, string | undefined>();
+
+async function readToken(req: Request): Promise<string | undefined> {
   const header = req.headers['x-csrf-token'];
   if (typeof header === 'string') return header;
   const body = req.body as Record<string, unknown> | undefined;
   if (body && typeof body._csrf === 'string') return body._csrf;
-  if (req.is('multipart/form-data') && typeof req.query._csrf === 'string') return req.query._csrf;
+  if (req.is('multipart/form-data')) return readLeadingField(req, '_csrf');
   return undefined;
+}
+
+function tokenFromRequest(req: Request): string | undefined {
+  return receivedToken.get(req);
 }
 
 /** Constant-time comparison of two strings (false when either is missing). */
@@ -108,10 +117,11 @@ const signedIn = (req: Request) => req.user !== undefined;
  */
 export function csrfProtection(options: CsrfOptions): RequestHandler {
   const doubleSubmit = new DoubleSubmit(options);
-  return (req, res, next) => {
+  return async (req, res, next) => {
     doubleSubmitOf.set(req, doubleSubmit);
     // Set by the access middleware for public routes declared { access: 'public', csrf: false }.
     if (SAFE_METHODS.has(req.method) || res.locals.csrfExempt === true) return next();
+    receivedToken.set(req, await readToken(req));
     const valid = signedIn(req)
       ? sameToken(tokenFromRequest(req), synchroniser.getTokenFromState(req) ?? undefined)
       : doubleSubmit.isValid(req);

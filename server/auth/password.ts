@@ -86,11 +86,11 @@ const COMMON_PASSWORDS = new Set([
 
 /** The policy's verdict as an i18n message key, or undefined when the password is acceptable. */
 export function passwordProblem(password: string, username: string): string | undefined {
-  if (password.length < PASSWORD_MIN_LENGTH) return 'validation.password.too_short';
-  if (password.length > PASSWORD_MAX_LENGTH) return 'validation.password.too_long';
+  if (password.length < PASSWORD_MIN_LENGTH) return 'password.too_short';
+  if (password.length > PASSWORD_MAX_LENGTH) return 'password.too_long';
   const lower = password.toLowerCase();
-  if (username && lower === username.toLowerCase()) return 'validation.password.is_username';
-  if (COMMON_PASSWORDS.has(lower) || /^(.)\1+$/.test(password)) return 'validation.password.common';
+  if (username && lower === username.toLowerCase()) return 'password.is_username';
+  if (COMMON_PASSWORDS.has(lower) || /^(.)\1+$/.test(password)) return 'password.common';
   return undefined;
 }
 

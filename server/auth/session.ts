@@ -4,9 +4,9 @@
 // signed-in user: anonymous visitors (the login form included, see csrf.ts) never get one.
 import type { Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
-import { User, type Role, type UserRecord } from '../../models/user.js';
+import { User, type UserRecord } from '../../models/user.js';
 import { MongooseSessionStore } from './session-store.js';
-import { toPublicUser } from './users.js';
+import { toPublicUser, type PublicUser } from './users.js';
 
 /** A session ends after 2 hours without a request… */
 export const IDLE_TIMEOUT_MS = 2 * 3_600_000;
@@ -24,16 +24,8 @@ declare module 'express-session' {
   }
 }
 
-/** The signed-in user as routes and views see it (no password hash). */
-export interface CurrentUser {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  departmentCode: string;
-  inspectorId?: string | undefined;
-  mustChangePassword: boolean;
-}
+/** The signed-in user as routes and views see it: the public view minus what only the user pages show. */
+export type CurrentUser = Omit<PublicUser, 'active' | 'lastLoginAt' | 'createdAt'>;
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -73,7 +65,6 @@ function promisify(run: (done: (error?: unknown) => void) => void): Promise<void
 }
 
 export function toCurrentUser(user: UserRecord): CurrentUser {
-  // The session needs the public view minus what only the user pages show.
   const { active: _active, lastLoginAt: _lastLogin, createdAt: _created, ...current } = toPublicUser(user);
   return current;
 }

@@ -39,15 +39,15 @@ export function isRole(value: unknown): value is Role {
 /** Format checks that need no database. Adds to `fields`. */
 export function checkNewUserFormat(input: NewUserInput, fields: FieldErrors): void {
   const username = normaliseUsername(input.username);
-  if (!username) fields.username = 'validation.required';
-  else if (!USERNAME_PATTERN.test(username)) fields.username = 'validation.username.format';
+  if (!username) fields.username = 'required';
+  else if (!USERNAME_PATTERN.test(username)) fields.username = 'username.format';
   const displayName = input.displayName.trim();
-  if (!displayName) fields.displayName = 'validation.required';
-  else if (displayName.length > 50) fields.displayName = 'validation.display_name.too_long';
+  if (!displayName) fields.displayName = 'required';
+  else if (displayName.length > 50) fields.displayName = 'display_name.too_long';
   const problem = passwordProblem(input.password, username);
   if (problem) fields.password = problem;
   else if (input.passwordConfirm !== undefined && input.passwordConfirm !== input.password) {
-    fields.passwordConfirm = 'validation.password.mismatch';
+    fields.passwordConfirm = 'password.mismatch';
   }
 }
 
@@ -61,20 +61,20 @@ export async function checkAssignment(
   forUserId?: Types.ObjectId,
 ): Promise<CheckedAssignment | undefined> {
   const role = input.role;
-  if (!isRole(role)) fields.role = 'validation.role.invalid';
+  if (!isRole(role)) fields.role = 'role.invalid';
   const departmentCode = input.departmentCode.trim();
-  if (!departmentCode) fields.departmentCode = 'validation.required';
-  else if (!(await Department.exists({ code: departmentCode, active: true }))) fields.departmentCode = 'validation.department.unknown';
+  if (!departmentCode) fields.departmentCode = 'required';
+  else if (!(await Department.exists({ code: departmentCode, active: true }))) fields.departmentCode = 'department.unknown';
 
   let inspector: CheckedAssignment['inspector'];
   const code = input.inspectorCode?.trim() ?? '';
   if (role === 'inspector') {
-    if (!code) fields.inspectorCode = 'validation.inspector.required';
+    if (!code) fields.inspectorCode = 'inspector.required';
     else {
       const found = await Inspector.findOne({ inspectorId: code }, { inspectorId: 1, userId: 1, departmentCode: 1 }).lean();
-      if (!found) fields.inspectorCode = 'validation.inspector.unknown';
-      else if (found.userId && !(forUserId && found.userId.equals(forUserId))) fields.inspectorCode = 'validation.inspector.already_linked';
-      else if (departmentCode && found.departmentCode !== departmentCode) fields.departmentCode ??= 'validation.inspector.department_mismatch';
+      if (!found) fields.inspectorCode = 'inspector.unknown';
+      else if (found.userId && !(forUserId && found.userId.equals(forUserId))) fields.inspectorCode = 'inspector.already_linked';
+      else if (departmentCode && found.departmentCode !== departmentCode) fields.departmentCode ??= 'inspector.department_mismatch';
       else inspector = found;
     }
   }

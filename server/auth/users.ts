@@ -5,7 +5,8 @@ import type { Types } from 'mongoose';
 import { Inspector } from '../../models/index.js';
 import { User, type Role, type UserRecord } from '../../models/user.js';
 import { Session } from '../../models/session.js';
-import { changedFields, recordAudit, type AuditActor } from '../../models/audit-event.js';
+import { AuditEvent, recordAudit } from '../../models/audit-event.js';
+import { fieldChanges, recordChanges, type ChangeContext } from '../audit/changes.js';
 import { isDuplicateKeyError, NotFoundError, ValidationError, type FieldErrors } from '../errors.js';
 import { hashPassword, passwordProblem, verifyPassword } from './password.js';
 import {
@@ -27,10 +28,7 @@ export interface PublicUser {
   createdAt?: Date | undefined;
 }
 
-export interface ChangeContext {
-  actor: AuditActor;
-  requestId?: string | undefined;
-}
+export type { ChangeContext };
 
 export function toPublicUser(user: UserRecord): PublicUser {
   return {
@@ -56,6 +54,17 @@ async function loadUser(id: string): Promise<UserRecord> {
   const user = valid ? await User.findById(valid).lean<UserRecord>() : null;
   if (!user) throw new NotFoundError('No such user.');
   return user;
+}
+
+/** The roster number (Inspector.inspectorId) of the user's linked inspector, or ''. */
+export async function inspectorCodeOf(user: PublicUser): Promise<string> {
+  if (!user.inspectorId) return '';
+  return (await Inspector.findById(user.inspectorId, { inspectorId: 1 }).lean())?.inspectorId ?? '';
+}
+
+/** The user's last 50 audit records, newest first (the user page's history). */
+export async function userHistory(id: string) {
+  return AuditEvent.find({ 'target.type': 'user', 'target.id': id }).sort({ at: -1 }).limit(50).lean();
 }
 
 export async function findUser(id: string): Promise<PublicUser> {
@@ -99,7 +108,7 @@ export async function createUser(input: NewUserInput, context: ChangeContext & {
     // The unique indexes are the real guard against two admins racing for one name or link.
     if (!isDuplicateKeyError(error)) throw error;
     const taken = await User.exists({ username });
-    throw new ValidationError(taken ? { username: 'validation.username.taken' } : { inspectorCode: 'validation.inspector.already_linked' });
+    throw new ValidationError(taken ? { username: 'username.taken' } : { inspectorCode: 'inspector.already_linked' });
   }
   await linkInspector(created._id, assignment);
   const user = created.toObject() as UserRecord;
@@ -125,7 +134,7 @@ function userTarget(user: Pick<UserRecord, '_id' | 'username'>) {
 export async function updateAssignment(id: string, input: AssignmentInput, context: ChangeContext): Promise<PublicUser> {
   const user = await loadUser(id);
   const fields: FieldErrors = {};
-  if (isSelf(context, user) && input.role !== user.role) fields.role = 'validation.role.own';
+  if (isSelf(context, user) && input.role !== user.role) fields.role = 'role.own';
   const checked = await checkAssignment(input, fields, user._id);
   throwIfAny(fields);
   const assignment = checked as CheckedAssignment;
@@ -136,13 +145,13 @@ export async function updateAssignment(id: string, input: AssignmentInput, conte
   try {
     await User.updateOne({ _id: user._id }, update);
   } catch (error) {
-    if (isDuplicateKeyError(error)) throw new ValidationError({ inspectorCode: 'validation.inspector.already_linked' });
+    if (isDuplicateKeyError(error)) throw new ValidationError({ inspectorCode: 'inspector.already_linked' });
     throw error;
   }
   await linkInspector(user._id, assignment, user.inspectorId);
   const after = { ...user, role: assignment.role, departmentCode: assignment.departmentCode };
-  const change = changedFields(summary(user, previousCode), summary(after, assignment.inspector?.inspectorId));
-  if (Object.keys(change.after).length > 0) await recordAudit({ ...context, action: 'user.update', target: userTarget(user), ...change });
+  const changes = fieldChanges(summary(user, previousCode), summary(after, assignment.inspector?.inspectorId));
+  await recordChanges(context, 'user.update', userTarget(user), changes);
   return findUser(id);
 }
 
@@ -157,11 +166,11 @@ async function endSessions(userId: Types.ObjectId): Promise<void> {
 
 export async function setActive(id: string, active: boolean, context: ChangeContext): Promise<PublicUser> {
   const user = await loadUser(id);
-  if (isSelf(context, user)) throw new ValidationError({ _form: 'validation.user.own_status' });
+  if (isSelf(context, user)) throw new ValidationError({ _form: 'own_status' });
   if (user.active === active) return toPublicUser(user);
   await User.updateOne({ _id: user._id }, active ? { $set: { active } } : { $set: { active }, $inc: { authVersion: 1 } });
   if (!active) await endSessions(user._id);
-  await recordAudit({ ...context, action: active ? 'user.enable' : 'user.disable', target: userTarget(user), before: { active: user.active }, after: { active } });
+  await recordChanges(context, active ? 'user.enable' : 'user.disable', userTarget(user), { active: { from: user.active, to: active } });
   return findUser(id);
 }
 
@@ -171,7 +180,7 @@ export async function resetPassword(id: string, input: { password: string; passw
   const fields: FieldErrors = {};
   const problem = passwordProblem(input.password, user.username);
   if (problem) fields.password = problem;
-  else if (input.passwordConfirm !== undefined && input.passwordConfirm !== input.password) fields.passwordConfirm = 'validation.password.mismatch';
+  else if (input.passwordConfirm !== undefined && input.passwordConfirm !== input.password) fields.passwordConfirm = 'password.mismatch';
   throwIfAny(fields);
   await User.updateOne(
     { _id: user._id },
@@ -192,11 +201,11 @@ export async function changeOwnPassword(
 ): Promise<number> {
   const user = await loadUser(id);
   const fields: FieldErrors = {};
-  if (!(await verifyPassword(input.currentPassword, user.passwordHash))) fields.currentPassword = 'validation.password.current_wrong';
+  if (!(await verifyPassword(input.currentPassword, user.passwordHash))) fields.currentPassword = 'password.current_wrong';
   const problem = passwordProblem(input.password, user.username);
   if (problem) fields.password = problem;
-  else if (input.password === input.currentPassword) fields.password = 'validation.password.unchanged';
-  else if (input.passwordConfirm !== input.password) fields.passwordConfirm = 'validation.password.mismatch';
+  else if (input.password === input.currentPassword) fields.password = 'password.unchanged';
+  else if (input.passwordConfirm !== input.password) fields.passwordConfirm = 'password.mismatch';
   throwIfAny(fields);
   const authVersion = user.authVersion + 1;
   await User.updateOne(

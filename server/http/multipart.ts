@@ -1,7 +1,8 @@
 // Owns reading a multipart upload, the one way the app accepts files: the text fields that
 // come before the file, then the file as a stream handed to a consumer (never buffered whole
 // unless the caller asks for a small file in memory), within stated limits. Forms must put
-// their file input last so that its options are known when the file starts.
+// their file input last so that its options are known when the file starts, and their CSRF
+// token first: readLeadingField lets the CSRF check read it without consuming the body.
 //
 // Whatever the client sends — a part that never closes, random bytes, a name with a NUL, a
 // connection dropped half-way — ends as a 4xx for this request: every stream busboy hands out
@@ -24,6 +25,14 @@ export interface UploadLimits {
   /** Text fields before the file (default 20) and the bytes of each (default 1,000). */
   maxFields?: number;
   maxFieldBytes?: number;
+}
+
+/** The text fields read from each request's upload, for a form shown again after a refusal. */
+const textFields = new WeakMap<Request, Record<string, string>>();
+
+/** The text fields of the request's upload read so far (none when it was never read). */
+export function uploadedFields(req: Request): Record<string, string> {
+  return { ...textFields.get(req) };
 }
 
 /** Headers of one part, and parts in all: real forms have a handful. */
@@ -70,6 +79,7 @@ export function withUploadedFile<T>(
       return;
     }
     const fields: Record<string, string> = {};
+    textFields.set(req, fields);
     let parserError: unknown;
     let started = false;
 
@@ -136,6 +146,58 @@ export function readUploadedFile(req: Request, fileField: string, limits: Upload
     const content = Buffer.concat(chunks);
     if (content.length === 0) throw new ValidationError({ [fileField]: 'empty_file' }, 'The file is empty.');
     return { fields, fileName, content };
+  });
+}
+
+/** How far into a body readLeadingField looks for its field (the token comes first; a few fields may precede it). */
+const LEADING_FIELD_WINDOW = 16 * 1024;
+
+/**
+ * The value of the text field `name` when it comes before any file in the first 16 KiB of a
+ * multipart body, else undefined. What it read is put back (unshift), so the route's reader
+ * (withUploadedFile) later sees the whole body. Never rejects: a malformed body reads as "no
+ * field", and the route's reader reports it.
+ */
+export function readLeadingField(req: Request, name: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    let done = false;
+    let parser: busboy.Busboy;
+    const finish = (value: string | undefined) => {
+      if (done) return;
+      done = true;
+      req.off('data', onData).off('end', onEnd).off('error', onEnd);
+      req.pause();
+      // Busboy may still hold a partial part: it is dropped, its errors swallowed.
+      parser?.removeAllListeners().on('error', () => {}).destroy();
+      // A body that ended meanwhile held no such field: nobody reads it after the refusal.
+      if (chunks.length > 0 && !req.readableEnded) req.unshift(Buffer.concat(chunks));
+      resolve(value);
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      length += chunk.length;
+      parser.write(chunk);
+      if (length > LEADING_FIELD_WINDOW) finish(undefined);
+    };
+    const onEnd = () => finish(undefined);
+    try {
+      parser = busboy({ headers: req.headers, limits: { fieldSize: 1000, fields: 20, files: 1, parts: MAX_PARTS, headerPairs: MAX_PART_HEADERS } });
+    } catch {
+      resolve(undefined);
+      return;
+    }
+    parser.on('field', (field, value) => {
+      if (field === name) finish(value);
+    });
+    parser.on('file', (_field, stream) => {
+      stream.on('error', () => {}).resume();
+      finish(undefined);
+    });
+    parser.on('error', () => finish(undefined));
+    parser.on('close', () => finish(undefined));
+    req.on('data', onData).on('end', onEnd).on('error', onEnd);
   });
 }
 

@@ -1,10 +1,10 @@
 // Owns validation at the HTTP edge: a zod schema turns an untrusted query or body into a typed
 // value, or into field messages that a form shows next to its inputs (422) or an API returns.
 import { z } from 'zod';
-import { ValidationError, type FieldErrors } from '../errors.js';
+import { ValidationError, type FieldErrors, type FieldParams } from '../errors.js';
 import { unsafeTextReason } from '../../models/safe-text.js';
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; fields: FieldErrors };
+export type Parsed<T> = { ok: true; value: T } | { ok: false; fields: FieldErrors; params: FieldParams };
 
 export interface ParseOptions {
   /** Fields that may hold TAB, LF and CR (multi-line text areas). */
@@ -19,13 +19,26 @@ export interface ParseOptions {
  */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, options: ParseOptions = {}): Parsed<z.output<S>> {
   const fields: FieldErrors = unsafeTextFields(input, options);
+  const params: FieldParams = {};
   const result = schema.safeParse(input ?? {});
   if (result.success && Object.keys(fields).length === 0) return { ok: true, value: result.data };
   for (const issue of result.success ? [] : result.error.issues) {
-    const key = issue.path.join('.') || '_';
-    fields[key] ??= issue.message;
+    // A checkbox group's bad item (methods.1) is a problem of the group.
+    const key = issue.path.filter((part) => typeof part !== 'number').join('.') || '_';
+    if (fields[key] !== undefined) continue;
+    fields[key] = issue.message;
+    const values = issueParams(issue);
+    if (values) params[key] = values;
   }
-  return { ok: false, fields };
+  return { ok: false, fields, params };
+}
+
+/** The numbers a message may show: {max} of too_long, {min}, or a custom issue's own params. */
+function issueParams(issue: z.core.$ZodIssue): Record<string, string | number> | undefined {
+  if (issue.code === 'too_big') return { max: Number(issue.maximum) };
+  if (issue.code === 'too_small') return { min: Number(issue.minimum) };
+  if (issue.code === 'custom' && issue.params) return issue.params as Record<string, string | number>;
+  return undefined;
 }
 
 function unsafeTextFields(input: unknown, options: ParseOptions): FieldErrors {
@@ -44,7 +57,7 @@ function unsafeTextFields(input: unknown, options: ParseOptions): FieldErrors {
 /** Like parseInput, but throws ValidationError (for JSON APIs, where the error handler answers 422). */
 export function requireInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const parsed = parseInput(schema, input);
-  if (!parsed.ok) throw new ValidationError(parsed.fields);
+  if (!parsed.ok) throw new ValidationError(parsed.fields, undefined, parsed.params);
   return parsed.value;
 }
 

@@ -19,8 +19,21 @@ export function translator(locale: Locale): Translate {
   const fallback = LOCALES[DEFAULT_LOCALE] as Record<string, string>;
   return (key, params) => {
     const template = catalogue[key] ?? fallback[key] ?? key;
-    return params ? template.replace(/\{(\w+)\}/g, (whole, name: string) => String(params[name] ?? whole)) : template;
+    return params ? template.replace(/\{(\w+)\}/g, (whole, name: string) => formatParam(params[name]) ?? whole) : template;
   };
+}
+
+/** Numbers are grouped (3000 → 3,000, as both languages write them on official pages); years and codes are passed as strings. */
+const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+
+function formatParam(value: string | number | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return typeof value === 'number' ? grouped.format(value) : value;
+}
+
+/** A number for people: 3000 → "3,000" (views call it as formatNumber). */
+export function formatNumber(value: number): string {
+  return grouped.format(value);
 }
 
 function isLocale(value: unknown): value is Locale {
@@ -44,6 +57,7 @@ export function i18nMiddleware(req: Request, res: Response, next: NextFunction):
   }
   res.locals.locale = locale;
   res.locals.t = translator(locale);
+  res.locals.formatNumber = formatNumber;
   const otherLocale: Locale = locale === 'zh-CN' ? 'en' : 'zh-CN';
   res.locals.otherLocale = otherLocale;
   res.locals.langSwitchHref = switchHref(req, otherLocale);

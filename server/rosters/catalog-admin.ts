@@ -3,9 +3,9 @@
 // never deleted: past plans and results cite them.
 import { z } from 'zod';
 import { DICTIONARIES, DictionaryEntry, INSPECTION_METHODS, ITEM_KINDS, InspectionItem } from '../../models/index.js';
-import { fieldChanges, type FieldChanges } from '../../models/audit-event.js';
-import { NotFoundError, ValidationError } from '../errors.js';
-import { optional, parseInput } from '../http/validate.js';
+import { fieldChanges, recordChanges, type ChangeContext, type FieldChanges } from '../audit/changes.js';
+import { NotFoundError, ValidationError, isDuplicateKeyError } from '../errors.js';
+import { optional } from '../http/validate.js';
 import { markRosterFiguresStale } from './roster-figures.js';
 
 const text = (max: number) => z.string().trim().max(max, 'too_long').optional().default('');
@@ -23,6 +23,8 @@ export const itemEditSchema = z.object({
   requiredQualification: optional(z.string().trim().max(100, 'too_long')),
 });
 
+export type ItemEdit = z.output<typeof itemEditSchema>;
+
 export async function listItems() {
   return InspectionItem.find({}).sort({ code: 1 }).lean();
 }
@@ -33,23 +35,33 @@ export async function getItem(code: string) {
   return item;
 }
 
-export async function updateItem(code: string, input: unknown): Promise<{ changes: FieldChanges }> {
-  const parsed = parseInput(itemEditSchema, input);
-  if (!parsed.ok) throw new ValidationError(parsed.fields);
+/** The edit form's values for a stored item. */
+export function itemEditValues(item: Record<string, any>): Record<string, unknown> {
+  const keys = ['name', 'legalBasis', 'departmentCode', 'targetType', 'content', 'ratioText', 'frequencyText', 'kind', 'requiredQualification'];
+  return { ...Object.fromEntries(keys.map((k) => [k, String(item[k] ?? '')])), methods: item.methods ?? [] };
+}
+
+const itemTarget = (item: { code: string; name: string }) => ({ type: 'item', id: item.code, label: item.name });
+
+/** Applies a validated edit and audits the changed fields (action item.update). */
+export async function updateItem(code: string, edit: ItemEdit, context: ChangeContext): Promise<{ changes: FieldChanges }> {
   const before = await getItem(code);
-  const changes = fieldChanges(before as Record<string, unknown>, parsed.value);
+  const changes = fieldChanges(before as Record<string, unknown>, edit);
   if (Object.keys(changes).length > 0) {
     const set = Object.fromEntries(Object.entries(changes).map(([key, change]) => [key, change.to ?? undefined]));
     await InspectionItem.updateOne({ _id: before._id }, { $set: set }, { runValidators: true });
   }
+  await recordChanges(context, 'item.update', itemTarget(before), changes);
   return { changes };
 }
 
-export async function setItemActive(code: string, active: boolean): Promise<boolean> {
+/** Withdraws an item from new plans, or brings it back (item.deactivate / item.activate). */
+export async function setItemActive(code: string, active: boolean, context: ChangeContext): Promise<boolean> {
   const before = await getItem(code);
   if (before.active === active) return false;
   await InspectionItem.updateOne({ _id: before._id }, { $set: { active } });
   await markRosterFiguresStale();
+  await recordChanges(context, active ? 'item.activate' : 'item.deactivate', itemTarget(before), { active: { from: !active, to: active } });
   return true;
 }
 
@@ -64,37 +76,38 @@ export async function listDictionary(dictionary: DictionaryName) {
   return DictionaryEntry.find({ dictionary }).sort({ order: 1, code: 1 }).lean();
 }
 
-const entrySchema = z.object({
+export const entryEditSchema = z.object({
   label: z.string().trim().min(1, 'required').max(100, 'too_long'),
   active: z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean()),
 });
+export type EntryEdit = z.output<typeof entryEditSchema>;
 
-export async function updateEntry(dictionary: DictionaryName, code: string, input: unknown): Promise<{ changes: FieldChanges }> {
-  const parsed = parseInput(entrySchema, input);
-  if (!parsed.ok) throw new ValidationError(parsed.fields);
+/** Renames or (de)activates an entry and audits it (action dictionary.update). */
+export async function updateEntry(dictionary: DictionaryName, code: string, edit: EntryEdit, context: ChangeContext): Promise<{ changes: FieldChanges }> {
   const before = await DictionaryEntry.findOne({ dictionary, code }).lean();
   if (!before) throw new NotFoundError(`No entry ${code} in ${dictionary}`);
-  const changes = fieldChanges(before as Record<string, unknown>, parsed.value);
-  if (Object.keys(changes).length > 0) await DictionaryEntry.updateOne({ _id: before._id }, { $set: parsed.value });
+  const changes = fieldChanges(before as Record<string, unknown>, edit);
+  if (Object.keys(changes).length > 0) await DictionaryEntry.updateOne({ _id: before._id }, { $set: edit });
+  await recordChanges(context, 'dictionary.update', { type: dictionary, id: code, label: before.label }, changes);
   return { changes };
 }
 
-const newEntrySchema = z.object({
+export const newEntrySchema = z.object({
   // R14 for results and follow-ups; six digits (GB/T 2260) for divisions.
   code: z.string().trim().regex(/^(?:[A-Z]\d{2,3}|\d{6})$/, 'invalid_entry_code'),
   label: z.string().trim().min(1, 'required').max(100, 'too_long'),
 });
+export type NewEntry = z.output<typeof newEntrySchema>;
 
-/** Adds an entry at the end of the dictionary; a code already in use is a field error. */
-export async function addEntry(dictionary: DictionaryName, input: unknown): Promise<{ code: string }> {
-  const parsed = parseInput(newEntrySchema, input);
-  if (!parsed.ok) throw new ValidationError(parsed.fields);
+/** Adds an entry at the end of the dictionary and audits it (dictionary.add); a code in use is a field error. */
+export async function addEntry(dictionary: DictionaryName, entry: NewEntry, context: ChangeContext): Promise<{ code: string }> {
   const last = await DictionaryEntry.findOne({ dictionary }).sort({ order: -1 }).lean();
   try {
-    await DictionaryEntry.create({ dictionary, ...parsed.value, order: (last?.order ?? -1) + 1, active: true });
+    await DictionaryEntry.create({ dictionary, ...entry, order: (last?.order ?? -1) + 1, active: true });
   } catch (error) {
-    if ((error as { code?: number }).code === 11000) throw new ValidationError({ code: 'code_taken' });
+    if (isDuplicateKeyError(error)) throw new ValidationError({ code: 'code_taken' });
     throw error;
   }
-  return { code: parsed.value.code };
+  await recordChanges(context, 'dictionary.add', { type: dictionary, id: entry.code, label: entry.label }, { label: { from: null, to: entry.label } });
+  return { code: entry.code };
 }

@@ -3,9 +3,9 @@
 import mongoose from 'mongoose';
 import { z } from 'zod';
 import { ENTITY_STATUSES, ENTITY_TYPES, INDUSTRY_SECTIONS, MarketEntity, RISK_CLASSES } from '../../models/index.js';
-import { fieldChanges } from '../../models/audit-event.js';
-import { NotFoundError, ValidationError } from '../errors.js';
-import { escapeRegExp, optional, parseInput } from '../http/validate.js';
+import { fieldChanges, recordChanges, type ChangeContext } from '../audit/changes.js';
+import { NotFoundError } from '../errors.js';
+import { escapeRegExp, optional } from '../http/validate.js';
 import { windowedPage, type PageInfo } from '../http/pagination.js';
 import { markRosterFiguresStale } from './roster-figures.js';
 import { normaliseCreditCode } from '../../models/credit-code.js';
@@ -60,40 +60,57 @@ export async function getEntity(creditCode: string) {
   return entity;
 }
 
-const dateInput = z
-  .string()
-  .trim()
-  .optional()
-  .transform((v, ctx) => {
-    if (!v) return null;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v))) {
-      ctx.addIssue({ code: 'custom', message: 'invalid_date' });
-      return z.NEVER;
-    }
-    return new Date(`${v}T00:00:00Z`);
+/** A calendar day (YYYY-MM-DD) not after `today` (YYYY-MM-DD in TIME_ZONE); empty is null. */
+const pastDay = (today: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return null;
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v))) {
+        ctx.addIssue({ code: 'custom', message: 'invalid_date' });
+        return z.NEVER;
+      }
+      if (v > today) {
+        ctx.addIssue({ code: 'custom', message: 'date_in_future', params: { today } });
+        return z.NEVER;
+      }
+      return new Date(`${v}T00:00:00Z`);
+    });
+
+/**
+ * What an admin may change on the edit form; the credit code (the key) is not among it. A
+ * factory because an inspection date may not lie after `today` (YYYY-MM-DD in TIME_ZONE).
+ */
+export const entityEditSchema = (today: string) =>
+  z.object({
+    name: z.string().trim().min(1, 'required').max(200, 'too_long'),
+    type: z.enum(ENTITY_TYPES, 'invalid_choice'),
+    status: z.enum(ENTITY_STATUSES, 'invalid_choice'),
+    region: z.string().trim().min(1, 'required').max(50, 'too_long'),
+    address: z.string().trim().max(300, 'too_long').optional().default(''),
+    legalRepresentative: z.string().trim().max(50, 'too_long').optional().default(''),
+    industry: optionalEnum(INDUSTRY_SECTIONS as [string, ...string[]]),
+    riskClass: optionalEnum(RISK_CLASSES),
+    supervisingOffice: z.string().trim().max(100, 'too_long').optional().default(''),
+    lastInspectedOn: pastDay(today),
   });
+export type EntityEdit = z.output<ReturnType<typeof entityEditSchema>>;
 
-/** What an admin may change on the edit form; the credit code (the key) is not among it. */
-export const entityEditSchema = z.object({
-  name: z.string().trim().min(1, 'required').max(200, 'too_long'),
-  type: z.enum(ENTITY_TYPES, 'invalid_choice'),
-  status: z.enum(ENTITY_STATUSES, 'invalid_choice'),
-  region: z.string().trim().min(1, 'required').max(50, 'too_long'),
-  address: z.string().trim().max(300, 'too_long').optional().default(''),
-  legalRepresentative: z.string().trim().max(50, 'too_long').optional().default(''),
-  industry: optionalEnum(INDUSTRY_SECTIONS as [string, ...string[]]),
-  riskClass: optionalEnum(RISK_CLASSES),
-  supervisingOffice: z.string().trim().max(100, 'too_long').optional().default(''),
-  lastInspectedOn: dateInput,
-});
-export type EntityEdit = z.output<typeof entityEditSchema>;
+/** The edit form's values for a stored entity (what the form shows before any change). */
+export function entityEditValues(entity: Record<string, any>): Record<string, string> {
+  const keys = ['name', 'type', 'status', 'region', 'address', 'legalRepresentative', 'industry', 'riskClass', 'supervisingOffice'];
+  const day = entity.lastInspectedOn instanceof Date ? entity.lastInspectedOn.toISOString().slice(0, 10) : '';
+  return { ...Object.fromEntries(keys.map((k) => [k, String(entity[k] ?? '')])), lastInspectedOn: day };
+}
 
-/** Applies a validated edit; returns the before/after of the changed fields for the audit log. */
-export async function updateEntity(creditCode: string, input: unknown) {
-  const parsed = parseInput(entityEditSchema, input);
-  if (!parsed.ok) throw new ValidationError(parsed.fields);
+const target = (creditCode: string, name?: string) => ({ type: 'entity', id: creditCode, ...(name ? { label: name } : {}) });
+
+/** Applies a validated edit and audits the changed fields (action entity.update). */
+export async function updateEntity(creditCode: string, edit: EntityEdit, context: ChangeContext) {
   const before = await getEntity(creditCode);
-  const changes = fieldChanges(before as Record<string, unknown>, parsed.value);
+  const changes = fieldChanges(before as Record<string, unknown>, edit);
   const set: Record<string, unknown> = {};
   const unset: Record<string, 1> = {};
   for (const [key, { to }] of Object.entries(changes)) {
@@ -104,14 +121,16 @@ export async function updateEntity(creditCode: string, input: unknown) {
     await MarketEntity.updateOne({ _id: before._id }, { ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) }, { runValidators: true });
     if (changes.status) await markRosterFiguresStale();
   }
+  await recordChanges(context, 'entity.update', target(before.creditCode, before.name), changes);
   return { changes };
 }
 
-/** Removes an entity from the roster (never drawn again) or restores it. */
-export async function setEntityActive(creditCode: string, active: boolean) {
+/** Removes an entity from the roster (never drawn again) or restores it (entity.deactivate / entity.activate). */
+export async function setEntityActive(creditCode: string, active: boolean, context: ChangeContext) {
   const before = await getEntity(creditCode);
   if (before.active !== false === active) return { changed: false };
   await MarketEntity.updateOne({ _id: before._id }, { $set: { active } });
   await markRosterFiguresStale();
+  await recordChanges(context, active ? 'entity.activate' : 'entity.deactivate', target(before.creditCode, before.name), { active: { from: !active, to: active } });
   return { changed: true };
 }

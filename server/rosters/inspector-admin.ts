@@ -6,9 +6,9 @@
 import mongoose from 'mongoose';
 import { z } from 'zod';
 import { DEPARTMENT_LEVELS, INSPECTOR_STATUSES, Inspector } from '../../models/index.js';
-import { fieldChanges } from '../../models/audit-event.js';
-import { NotFoundError, ValidationError } from '../errors.js';
-import { escapeRegExp, optional, parseInput } from '../http/validate.js';
+import { fieldChanges, recordChanges, type ChangeContext } from '../audit/changes.js';
+import { NotFoundError } from '../errors.js';
+import { escapeRegExp, optional } from '../http/validate.js';
 import { windowedPage, type PageInfo } from '../http/pagination.js';
 import { markRosterFiguresStale } from './roster-figures.js';
 
@@ -86,21 +86,35 @@ export const inspectorEditSchema = z.object({
   status: z.enum(INSPECTOR_STATUSES, 'invalid_choice'),
 });
 
-export async function updateInspector(inspectorId: string, input: unknown) {
-  const parsed = parseInput(inspectorEditSchema, input);
-  if (!parsed.ok) throw new ValidationError(parsed.fields);
+export type InspectorEdit = z.output<typeof inspectorEditSchema>;
+
+/** The edit form's values for a stored inspector. */
+export function inspectorEditValues(inspector: Record<string, any>): Record<string, string> {
+  return {
+    name: inspector.name, departmentCode: inspector.departmentCode, unitLevel: inspector.unitLevel ?? '', post: inspector.post ?? '',
+    qualifications: (inspector.qualifications ?? []).join('、'), itemCodes: (inspector.itemCodes ?? []).join(', '), status: inspector.status,
+  };
+}
+
+const target = (inspector: { inspectorId: string; name: string }) => ({ type: 'inspector', id: inspector.inspectorId, label: inspector.name });
+
+/** Applies a validated edit and audits the changed fields (action inspector.update). */
+export async function updateInspector(inspectorId: string, edit: InspectorEdit, context: ChangeContext) {
   const before = await getInspector(inspectorId);
-  const changes = fieldChanges(before as Record<string, unknown>, parsed.value);
-  const set = Object.fromEntries(Object.keys(changes).map((key) => [key, (parsed.value as Record<string, unknown>)[key]]));
+  const changes = fieldChanges(before as Record<string, unknown>, edit);
+  const set = Object.fromEntries(Object.keys(changes).map((key) => [key, (edit as Record<string, unknown>)[key]]));
   if (Object.keys(set).length > 0) await Inspector.updateOne({ _id: before._id }, { $set: set }, { runValidators: true });
   if (changes.status) await markRosterFiguresStale();
+  await recordChanges(context, 'inspector.update', target(before), changes);
   return { changes };
 }
 
-export async function setInspectorStatus(inspectorId: string, status: (typeof INSPECTOR_STATUSES)[number]) {
+/** 失效 takes an inspector out of every draw, 有效 restores them (inspector.deactivate / inspector.activate). */
+export async function setInspectorStatus(inspectorId: string, status: (typeof INSPECTOR_STATUSES)[number], context: ChangeContext) {
   const before = await getInspector(inspectorId);
   if (before.status === status) return { changed: false };
   await Inspector.updateOne({ _id: before._id }, { $set: { status } });
   await markRosterFiguresStale();
+  await recordChanges(context, status === '失效' ? 'inspector.deactivate' : 'inspector.activate', target(before), { status: { from: before.status, to: status } });
   return { changed: true };
 }

@@ -74,6 +74,3 @@ export async function departmentNames(): Promise<Map<string, string>> {
   return new Map(departments.map((d) => [d.code, d.name]));
 }
 
-export async function departmentOptions(): Promise<{ code: string; name: string }[]> {
-  return (await Department.find({ active: true }).sort({ code: 1 }).select({ code: 1, name: 1 }).lean()).map((d) => ({ code: d.code, name: d.name }));
-}

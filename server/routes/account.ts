@@ -3,7 +3,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { changeOwnPassword } from '../auth/users.js';
-import { attempt, readForm, renderForm, text } from '../auth/forms.js';
+import { attempt, readForm, renderForm, text } from '../http/forms.js';
 import { renewUserSession, setFlash, takeFlash } from '../auth/session.js';
 import { mount } from './mount.js';
 
@@ -28,9 +28,9 @@ function accountRouter(): Router {
   router.post('/password', async (req, res) => {
     const user = req.user as NonNullable<typeof req.user>;
     const form = readForm(passwordForm, req.body);
-    if (!form.ok) return renderForm(res, 'account/password', { errors: form.fields });
+    if (!form.ok) return renderForm(res, 'account/password', {}, form);
     const outcome = await attempt(() => changeOwnPassword(user.id, form.value, { requestId: String(req.id ?? '') }));
-    if (!outcome.ok) return renderForm(res, 'account/password', { errors: outcome.fields });
+    if (!outcome.ok) return renderForm(res, 'account/password', {}, outcome);
     await renewUserSession(req, outcome.value);
     setFlash(req, 'account.password.changed');
     res.redirect(303, '/account/password');

@@ -1,16 +1,18 @@
 // Owns the admin pages of the editable lists: the inspection-item list and the result /
-// follow-up dictionaries. Thin: server/rosters/catalog-admin.ts validates and writes; every
-// change is audited.
-import { Router, type Request } from 'express';
-import { recordFieldChanges, type AuditActor, type FieldChanges } from '../../models/audit-event.js';
+// follow-up dictionaries. Thin: forms go through server/http/forms.ts; server/rosters/
+// catalog-admin.ts writes and audits.
+import { Router, type Request, type Response } from 'express';
 import { DICTIONARIES, INSPECTION_METHODS, ITEM_KINDS } from '../../models/index.js';
-import { ValidationError } from '../errors.js';
+import { attempt, readForm, renderForm, type FormProblem } from '../http/forms.js';
+import { changeContext } from '../auth/actor.js';
+import { setFlash, takeFlash } from '../auth/session.js';
 import {
-  addEntry, dictionaryName, getItem, listDictionary, listItems, setItemActive, updateEntry, updateItem,
+  addEntry, dictionaryName, entryEditSchema, getItem, itemEditSchema, itemEditValues, listDictionary, listItems, newEntrySchema, setItemActive, updateEntry, updateItem,
+  type DictionaryName,
 } from '../rosters/catalog-admin.js';
-import { departmentOptions } from '../rosters/public-inspectors.js';
+import { departmentOptions } from '../rosters/departments.js';
 import { ADMIN } from '../access/rules.js';
-import { mount, type FeatureDeps } from './mount.js';
+import { mount } from './mount.js';
 
 // The item list and the dictionaries are the admin's.
 export const itemsAdminMount = mount({
@@ -35,82 +37,68 @@ export const dictionariesAdminMount = mount({
   router: dictionariesAdminRouter,
 });
 
-type Audit = (req: Request, action: string, target: { type: string; id: string }, changes: FieldChanges) => Promise<unknown>;
-
-function auditWith(actorOf: (req: Request) => AuditActor): Audit {
-  return (req, action, target, changes) => recordFieldChanges({ actor: actorOf(req), action, target, requestId: String(req.id ?? '') }, changes);
-}
-
 const choices = async () => ({ methods: INSPECTION_METHODS, kinds: ITEM_KINDS, departments: await departmentOptions() });
 const allLists = () => Promise.all(DICTIONARIES.map(async (name) => ({ name, entries: await listDictionary(name) })));
 
-function itemsAdminRouter({ actorOf }: FeatureDeps): Router {
+function itemsAdminRouter(): Router {
   const router = Router();
-  const audit = auditWith(actorOf);
 
-  router.get('/', async (_req, res) => {
-    res.render('admin/items/list', { items: await listItems() });
+  router.get('/', async (req, res) => {
+    res.render('admin/items/list', { items: await listItems(), notice: takeFlash(req) });
   });
 
   router.get('/:code/edit', async (req, res) => {
     const item = await getItem(req.params.code);
-    res.render('admin/items/edit', { item, old: { ...item, requiredQualification: item.requiredQualification ?? '' }, choices: await choices(), fieldErrors: {} });
+    renderForm(res, 'admin/items/edit', { item, values: itemEditValues(item), choices: await choices() });
   });
 
   router.post('/:code', async (req, res) => {
     const code = req.params.code;
-    try {
-      const { changes } = await updateItem(code, req.body);
-      await audit(req, 'item.update', { type: 'item', id: code }, changes);
-      res.redirect(303, '/admin/items');
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      const old = { ...req.body, methods: [req.body?.methods ?? []].flat() };
-      res.status(422).render('admin/items/edit', { item: await getItem(code), old, choices: await choices(), fieldErrors: error.fields });
-    }
+    const form = readForm(itemEditSchema, req.body, { multiline: ['legalBasis', 'content'] });
+    const outcome = form.ok ? await attempt(() => updateItem(code, form.value, changeContext(req))) : form;
+    if (!outcome.ok) return renderForm(res, 'admin/items/edit', { item: await getItem(code), values: req.body, choices: await choices() }, outcome);
+    setFlash(req, 'flash.saved');
+    res.redirect(303, '/admin/items');
   });
 
   for (const [path, active] of [['deactivate', false], ['activate', true]] as const) {
     router.post(`/:code/${path}`, async (req: Request<{ code: string }>, res) => {
-      const code = req.params.code;
-      if (await setItemActive(code, active)) await audit(req, `item.${path}`, { type: 'item', id: code }, { active: { from: !active, to: active } });
+      await setItemActive(req.params.code, active, changeContext(req));
       res.redirect(303, '/admin/items');
     });
   }
   return router;
 }
 
-function dictionariesAdminRouter({ actorOf }: FeatureDeps): Router {
-  const router = Router();
-  const audit = auditWith(actorOf);
+/** The dictionaries page; after a failed form, `failedForm` ('<dictionary>/<code>' or '<dictionary>/new') says which one keeps its values and messages. */
+async function renderDictionaries(res: Response, locals: { failedForm?: string; values?: Record<string, unknown>; notice?: string | undefined } = {}, problem?: FormProblem) {
+  renderForm(res, 'admin/dictionaries/index', { lists: await allLists(), failedForm: undefined, ...locals }, problem);
+}
 
-  router.get('/', async (_req, res) => {
-    res.render('admin/dictionaries/index', { lists: await allLists(), fieldErrors: {}, failedDictionary: undefined, old: {} });
+function dictionariesAdminRouter(): Router {
+  const router = Router();
+
+  router.get('/', async (req, res) => {
+    await renderDictionaries(res, { notice: takeFlash(req) });
   });
 
   router.post('/:dictionary', async (req, res) => {
-    const dictionary = dictionaryName(req.params.dictionary);
-    try {
-      const { code } = await addEntry(dictionary, req.body);
-      await audit(req, 'dictionary.add', { type: dictionary, id: code }, { label: { from: null, to: req.body.label } });
-      res.redirect(303, '/admin/dictionaries');
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      res.status(422).render('admin/dictionaries/index', { lists: await allLists(), fieldErrors: error.fields, failedDictionary: dictionary, old: req.body ?? {} });
-    }
+    const dictionary: DictionaryName = dictionaryName(req.params.dictionary);
+    const form = readForm(newEntrySchema, req.body);
+    const outcome = form.ok ? await attempt(() => addEntry(dictionary, form.value, changeContext(req))) : form;
+    if (!outcome.ok) return renderDictionaries(res, { failedForm: `${dictionary}/new`, values: req.body }, outcome);
+    setFlash(req, 'flash.entry.added');
+    res.redirect(303, '/admin/dictionaries');
   });
 
   router.post('/:dictionary/:code', async (req, res) => {
     const dictionary = dictionaryName(req.params.dictionary);
     const code = req.params.code;
-    try {
-      const { changes } = await updateEntry(dictionary, code, req.body);
-      await audit(req, 'dictionary.update', { type: dictionary, id: code }, changes);
-      res.redirect(303, '/admin/dictionaries');
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      res.status(422).render('admin/dictionaries/index', { lists: await allLists(), fieldErrors: error.fields, failedDictionary: dictionary, old: {} });
-    }
+    const form = readForm(entryEditSchema, req.body);
+    const outcome = form.ok ? await attempt(() => updateEntry(dictionary, code, form.value, changeContext(req))) : form;
+    if (!outcome.ok) return renderDictionaries(res, { failedForm: `${dictionary}/${code}`, values: req.body }, outcome);
+    setFlash(req, 'flash.saved');
+    res.redirect(303, '/admin/dictionaries');
   });
   return router;
 }

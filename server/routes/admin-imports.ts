@@ -5,7 +5,8 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { IMPORT_KINDS } from '../../models/import-run.js';
 import { AppError, ValidationError } from '../errors.js';
-import { withUploadedFile } from '../http/multipart.js';
+import { uploadedFields, withUploadedFile } from '../http/multipart.js';
+import { renderForm } from '../http/forms.js';
 import { parseInput } from '../http/validate.js';
 import { getImportRun, listImportRuns, openErrorReport, startImport, type ImportHandle } from '../import/index.js';
 import type { CurrentUser } from '../auth/session.js';
@@ -65,7 +66,7 @@ function importsPageRouter({ dataDir }: FeatureDeps): Router {
   const router = Router();
 
   router.get('/', async (_req, res) => {
-    res.render('admin/imports/index', { runs: await listImportRuns({ limit: 20 }), kinds: IMPORT_KINDS, fieldErrors: {}, failure: undefined });
+    renderForm(res, 'admin/imports/index', { runs: await listImportRuns({ limit: 20 }), kinds: IMPORT_KINDS, failure: undefined });
   });
 
   router.post('/', async (req, res) => {
@@ -74,15 +75,13 @@ function importsPageRouter({ dataDir }: FeatureDeps): Router {
       res.redirect(303, `/admin/imports/${handle.runId}`);
     } catch (error) {
       // Any client error (bad file, a running import of the same file, a malformed or oversized
-      // upload) re-renders the form with its status and message; server errors go on.
+      // upload) re-renders the form with its status, messages and choices; server errors go on.
       if (!(error instanceof AppError) || error.status >= 500) throw error;
-      const fieldErrors = error instanceof ValidationError ? error.fields : {};
       const t = res.locals.t as (key: string) => string;
       const catalogued = t(`error.code.${error.code}`);
       const failure = error instanceof ValidationError ? undefined : catalogued !== `error.code.${error.code}` ? catalogued : error.message;
-      res.status(error.status).render('admin/imports/index', {
-        runs: await listImportRuns({ limit: 20 }), kinds: IMPORT_KINDS, fieldErrors, failure,
-      });
+      const locals = { runs: await listImportRuns({ limit: 20 }), kinds: IMPORT_KINDS, failure, values: uploadedFields(req), status: error.status };
+      renderForm(res, 'admin/imports/index', locals, error instanceof ValidationError ? { fields: error.fields, params: error.params } : undefined);
     }
   });
 

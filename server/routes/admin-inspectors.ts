@@ -3,15 +3,16 @@
 // under /api/v1. Thin: validation and writes live in server/rosters/inspector-admin.ts; every
 // change is audited.
 import { Router, type Request } from 'express';
-import { recordFieldChanges, type FieldChanges } from '../../models/audit-event.js';
 import { DEPARTMENT_LEVELS, INSPECTOR_STATUSES } from '../../models/index.js';
-import { ValidationError } from '../errors.js';
+import { attempt, readForm, renderForm } from '../http/forms.js';
+import { changeContext } from '../auth/actor.js';
+import { setFlash, takeFlash } from '../auth/session.js';
 import { parseInput, requireInput } from '../http/validate.js';
 import { apiPage, pageHref } from '../http/pagination.js';
 import {
-  certificateAlert, getInspector, inspectorFilterSchema, listInspectors, setInspectorStatus, updateInspector,
+  certificateAlert, getInspector, inspectorEditSchema, inspectorEditValues, inspectorFilterSchema, listInspectors, setInspectorStatus, updateInspector,
 } from '../rosters/inspector-admin.js';
-import { departmentOptions } from '../rosters/public-inspectors.js';
+import { departmentOptions } from '../rosters/departments.js';
 import { ADMIN, STAFF } from '../access/rules.js';
 import { todayIn } from '../time.js';
 import { mount, type FeatureDeps } from './mount.js';
@@ -42,51 +43,44 @@ export const inspectorsAdminApiMount = mount({
 
 const CHOICES = { inspectorStatuses: INSPECTOR_STATUSES, levels: DEPARTMENT_LEVELS };
 
-function inspectorsAdminRouter({ actorOf, clock, timeZone }: FeatureDeps): Router {
+function inspectorsAdminRouter({ clock, timeZone }: FeatureDeps): Router {
   const router = Router();
   const today = () => todayIn(timeZone, clock());
-  const audit = (req: Request, action: string, target: { type: string; id: string }, changes: FieldChanges) =>
-    recordFieldChanges({ actor: actorOf(req), action, target, requestId: String(req.id ?? '') }, changes);
 
   router.get('/', async (req, res) => {
     const parsed = parseInput(inspectorFilterSchema, req.query);
-    const old = queryStrings(req.query);
+    const values = queryStrings(req.query);
     const result = parsed.ok ? await listInspectors(parsed.value, today()) : undefined;
-    res.status(parsed.ok ? 200 : 422).render('admin/inspectors/list', {
-      result, old, choices: CHOICES, departments: await departmentOptions(), fieldErrors: parsed.ok ? {} : parsed.fields,
-      pageHref: (p: number) => pageHref('/admin/inspectors', old, p),
-    });
+    renderForm(res, 'admin/inspectors/list', {
+      result, values, choices: CHOICES, departments: await departmentOptions(), pageHref: (p: number) => pageHref('/admin/inspectors', values, p),
+    }, parsed.ok ? undefined : parsed);
   });
 
   router.get('/:id', async (req, res) => {
     const inspector = await getInspector(req.params.id);
-    res.render('admin/inspectors/detail', { inspector, alert: certificateAlert(inspector.certificates, today()), today: today() });
+    res.render('admin/inspectors/detail', { inspector, alert: certificateAlert(inspector.certificates, today()), today: today(), notice: takeFlash(req) });
   });
 
   router.get('/:id/edit', async (req, res) => {
     const inspector = await getInspector(req.params.id);
-    res.render('admin/inspectors/edit', { inspector, old: inspectorFormValues(inspector), choices: CHOICES, departments: await departmentOptions(), fieldErrors: {} });
+    renderForm(res, 'admin/inspectors/edit', { inspector, values: inspectorEditValues(inspector), choices: CHOICES, departments: await departmentOptions() });
   });
 
   router.post('/:id', async (req, res) => {
     const id = req.params.id;
-    try {
-      const { changes } = await updateInspector(id, req.body);
-      await audit(req, 'inspector.update', { type: 'inspector', id }, changes);
-      res.redirect(303, `/admin/inspectors/${encodeURIComponent(id)}`);
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      res.status(422).render('admin/inspectors/edit', {
-        inspector: await getInspector(id), old: req.body ?? {}, choices: CHOICES, departments: await departmentOptions(), fieldErrors: error.fields,
-      });
+    const form = readForm(inspectorEditSchema, req.body);
+    const outcome = form.ok ? await attempt(() => updateInspector(id, form.value, changeContext(req))) : form;
+    if (!outcome.ok) {
+      return renderForm(res, 'admin/inspectors/edit', { inspector: await getInspector(id), values: req.body, choices: CHOICES, departments: await departmentOptions() }, outcome);
     }
+    setFlash(req, 'flash.saved');
+    res.redirect(303, `/admin/inspectors/${encodeURIComponent(id)}`);
   });
 
   for (const [path, status] of [['deactivate', '失效'], ['activate', '有效']] as const) {
     router.post(`/:id/${path}`, async (req: Request<{ id: string }>, res) => {
       const id = req.params.id;
-      const { changed } = await setInspectorStatus(id, status);
-      if (changed) await audit(req, `inspector.${path}`, { type: 'inspector', id }, { status: { from: status === '失效' ? '有效' : '失效', to: status } });
+      if ((await setInspectorStatus(id, status, changeContext(req))).changed) setFlash(req, `flash.inspector.${path}d`);
       res.redirect(303, `/admin/inspectors/${encodeURIComponent(id)}`);
     });
   }
@@ -104,11 +98,4 @@ function inspectorsAdminApiRouter({ clock, timeZone }: FeatureDeps): Router {
     res.json({ inspector, alert: certificateAlert(inspector.certificates, todayIn(timeZone, clock())) ?? null });
   });
   return router;
-}
-
-function inspectorFormValues(inspector: Record<string, any>): Record<string, string> {
-  return {
-    name: inspector.name, departmentCode: inspector.departmentCode, unitLevel: inspector.unitLevel ?? '', post: inspector.post ?? '',
-    qualifications: (inspector.qualifications ?? []).join('、'), itemCodes: (inspector.itemCodes ?? []).join(', '), status: inspector.status,
-  };
 }

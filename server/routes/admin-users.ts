@@ -1,18 +1,15 @@
 // Owns the user-management pages: administrators list, create, disable/enable users, reset
 // passwords and change roles and departments; supervisors see their own department's users,
 // read-only. Every change goes through server/auth/users.ts, which audits it.
-import { actorOf } from '../auth/actor.js';
+import { changeContext } from '../auth/actor.js';
 import { Router, type Request, type Response } from 'express';
-import { Types } from 'mongoose';
 import { z } from 'zod';
-import { Department, Inspector } from '../../models/index.js';
-import { AuditEvent, type AuditActor } from '../../models/audit-event.js';
 import { ROLES } from '../../models/user.js';
-import { createUser, findUser, listUsers, resetPassword, setActive, updateAssignment, type PublicUser } from '../auth/users.js';
-import { attempt, readForm, renderForm, text } from '../auth/forms.js';
+import { createUser, findUser, inspectorCodeOf, listUsers, resetPassword, setActive, updateAssignment, userHistory } from '../auth/users.js';
+import { attempt, readForm, renderForm, text, type FormProblem } from '../http/forms.js';
+import { departmentOptions } from '../rosters/departments.js';
 import { setFlash, takeFlash, type CurrentUser } from '../auth/session.js';
 import { assertInScope, departmentScope } from '../access/scope.js';
-import type { FieldErrors } from '../errors.js';
 import { ADMIN, STAFF } from '../access/rules.js';
 import { mount } from './mount.js';
 
@@ -41,21 +38,8 @@ function viewer(req: Request): CurrentUser {
   return req.user as CurrentUser;
 }
 
-function context(req: Request): { actor: AuditActor; requestId: string } {
-  return { actor: actorOf(req), requestId: String(req.id ?? '') };
-}
-
-async function departmentOptions(): Promise<{ code: string; name: string }[]> {
-  return Department.find({ active: true }, { code: 1, name: 1 }).sort({ code: 1 }).lean();
-}
-
-async function inspectorCodeOf(user: PublicUser): Promise<string> {
-  if (!user.inspectorId) return '';
-  return (await Inspector.findById(user.inspectorId, { inspectorId: 1 }).lean())?.inspectorId ?? '';
-}
-
 interface ShowForms {
-  errors?: FieldErrors;
+  problem?: FormProblem;
   values?: Record<string, unknown>;
 }
 
@@ -64,19 +48,17 @@ async function renderShow(req: Request, res: Response, id: string, forms: ShowFo
   const user = await findUser(id);
   assertInScope(viewer(req), user.departmentCode);
   const inspectorCode = await inspectorCodeOf(user);
-  const history = await AuditEvent.find({ 'target.type': 'user', 'target.id': user.id }).sort({ at: -1 }).limit(50).lean();
   renderForm(res, 'admin/users/show', {
-    user, history, roles: ROLES, departments: await departmentOptions(),
+    user, history: await userHistory(user.id), roles: ROLES, departments: await departmentOptions(),
     isSelf: viewer(req).id === user.id, notice: takeFlash(req),
-    errors: forms.errors ?? {},
     values: { role: user.role, departmentCode: user.departmentCode, inspectorCode, ...forms.values },
-  });
+  }, forms.problem);
 }
 
 function statusChange(active: boolean) {
   return async (req: Request<{ id: string }>, res: Response) => {
-    const outcome = await attempt(() => setActive(req.params.id, active, context(req)));
-    if (!outcome.ok) return renderShow(req, res, req.params.id, { errors: outcome.fields });
+    const outcome = await attempt(() => setActive(req.params.id, active, changeContext(req)));
+    if (!outcome.ok) return renderShow(req, res, req.params.id, { problem: outcome });
     setFlash(req, active ? 'users.enabled' : 'users.disabled');
     res.redirect(303, `/admin/users/${req.params.id}`);
   };
@@ -98,10 +80,10 @@ function adminUsersRouter(): Router {
 
   router.post('/', async (req, res) => {
     const form = readForm(newUserForm, req.body);
-    const outcome = form.ok ? await attempt(() => createUser(form.value, { ...context(req), mustChangePassword: true })) : form;
+    const outcome = form.ok ? await attempt(() => createUser(form.value, { ...changeContext(req), mustChangePassword: true })) : form;
     if (!outcome.ok) {
       const values = (req.body ?? {}) as Record<string, unknown>;
-      return renderForm(res, 'admin/users/new', { roles: ROLES, departments: await departmentOptions(), values, errors: outcome.fields });
+      return renderForm(res, 'admin/users/new', { roles: ROLES, departments: await departmentOptions(), values }, outcome);
     }
     setFlash(req, 'users.created');
     res.redirect(303, `/admin/users/${outcome.value.id}`);
@@ -113,16 +95,16 @@ function adminUsersRouter(): Router {
 
   router.post('/:id/assignment', async (req, res) => {
     const form = readForm(assignmentForm, req.body);
-    const outcome = form.ok ? await attempt(() => updateAssignment(req.params.id, form.value, context(req))) : form;
-    if (!outcome.ok) return renderShow(req, res, req.params.id, { errors: outcome.fields, values: req.body as Record<string, unknown> });
+    const outcome = form.ok ? await attempt(() => updateAssignment(req.params.id, form.value, changeContext(req))) : form;
+    if (!outcome.ok) return renderShow(req, res, req.params.id, { problem: outcome, values: req.body as Record<string, unknown> });
     setFlash(req, 'users.assignment.saved');
     res.redirect(303, `/admin/users/${req.params.id}`);
   });
 
   router.post('/:id/password', async (req, res) => {
     const form = readForm(passwordForm, req.body);
-    const outcome = form.ok ? await attempt(() => resetPassword(req.params.id, form.value, context(req))) : form;
-    if (!outcome.ok) return renderShow(req, res, req.params.id, { errors: outcome.fields });
+    const outcome = form.ok ? await attempt(() => resetPassword(req.params.id, form.value, changeContext(req))) : form;
+    if (!outcome.ok) return renderShow(req, res, req.params.id, { problem: outcome });
     setFlash(req, 'users.password.saved');
     res.redirect(303, `/admin/users/${req.params.id}`);
   });

@@ -6,7 +6,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { attemptLogin } from '../auth/login.js';
 import { endUserSession, startUserSession, takeFlash } from '../auth/session.js';
-import { readForm, renderForm, text } from '../auth/forms.js';
+import { readForm, renderForm, text } from '../http/forms.js';
 import { safeLocalPath } from '../auth/safe-redirect.js';
 import { csrfTokenFor } from '../auth/csrf.js';
 import type { FieldErrors } from '../errors.js';
@@ -51,19 +51,17 @@ function loginRouter({ clock }: FeatureDeps): Router {
     const form = readForm(loginForm, req.body);
     const values = form.ok ? form.value : { username: '', password: '', returnTo: '' };
     const missing: FieldErrors = form.ok ? {} : form.fields;
-    if (!values.username.trim()) missing.username ??= 'validation.required';
-    if (!values.password) missing.password ??= 'validation.required';
-    if (Object.keys(missing).length > 0) return renderForm(res, 'auth/login', { values, errors: missing });
+    if (!values.username.trim()) missing.username ??= 'required';
+    if (!values.password) missing.password ??= 'required';
+    if (Object.keys(missing).length > 0) return renderForm(res, 'auth/login', { values }, { fields: missing });
 
     const now = clock();
     const result = await attemptLogin({ username: values.username, password: values.password, ip: req.ip, now });
     if (!result.ok) {
       const minutes = 'retryAfterMinutes' in result ? result.retryAfterMinutes : 0;
       if (minutes) res.set('Retry-After', String(minutes * 60));
-      return renderForm(res, 'auth/login', {
-        values, status: FAILURE_STATUS[result.reason],
-        errors: { _form: `login.error.${result.reason}` }, messageParams: { ...res.locals.messageParams, minutes },
-      });
+      const problem = { fields: { _form: `login.${result.reason}` }, params: { _form: { minutes } } };
+      return renderForm(res, 'auth/login', { values, status: FAILURE_STATUS[result.reason] }, problem);
     }
     await startUserSession(req, result.user, now);
     const target = result.user.mustChangePassword ? '/account/password' : safeLocalPath(values.returnTo, startPageOf(result.user.role));

@@ -6,7 +6,10 @@ import { z } from 'zod';
 import { parseInput, requireInput } from '../http/validate.js';
 import { apiPage, pageHref } from '../http/pagination.js';
 import { listPublicItems } from '../rosters/public-items.js';
-import { departmentOptions, lookupInspectors } from '../rosters/public-inspectors.js';
+import { lookupInspectors } from '../rosters/public-inspectors.js';
+import { departmentOptions } from '../rosters/departments.js';
+import { renderForm } from '../http/forms.js';
+import { queryStrings } from './query-strings.js';
 import { todayIn } from '../time.js';
 import { mount, type FeatureDeps } from './mount.js';
 
@@ -33,12 +36,8 @@ function itemsPageRouter(): Router {
   router.get('/', async (req: Request, res: Response) => {
     const parsed = parseInput(itemsQuery, req.query);
     const department = parsed.ok ? parsed.value.department : undefined;
-    res.status(parsed.ok ? 200 : 422).render('public/items', {
-      items: await listPublicItems(department),
-      departments: await departmentOptions(),
-      selected: department ?? '',
-      fieldErrors: parsed.ok ? {} : parsed.fields,
-    });
+    const values = { department: department ?? '' };
+    renderForm(res, 'public/items', { items: await listPublicItems(department), departments: await departmentOptions(), values }, parsed.ok ? undefined : parsed);
   });
   return router;
 }
@@ -47,16 +46,13 @@ function inspectorsPageRouter({ clock, timeZone }: FeatureDeps): Router {
   const router = Router();
   router.get('/', async (req: Request, res: Response) => {
     const parsed = parseInput(lookupQuery, req.query);
-    const old = { name: String(req.query.name ?? ''), certificate: String(req.query.certificate ?? ''), department: String(req.query.department ?? '') };
-    const searched = Boolean(old.name || old.certificate || old.department);
+    const { name = '', certificate = '', department = '' } = queryStrings(req.query);
+    const values = { name, certificate, department };
+    const searched = Boolean(name || certificate || department);
     const result = parsed.ok && searched ? await lookupInspectors(parsed.value, todayIn(timeZone, clock()), timeZone) : undefined;
-    res.status(parsed.ok ? 200 : 422).render('public/inspectors', {
-      result,
-      old,
-      departments: await departmentOptions(),
-      fieldErrors: parsed.ok ? {} : parsed.fields,
-      pageHref: (page: number) => pageHref('/inspectors', old, page),
-    });
+    renderForm(res, 'public/inspectors', {
+      result, values, departments: await departmentOptions(), pageHref: (page: number) => pageHref('/inspectors', values, page),
+    }, parsed.ok ? undefined : parsed);
   });
   return router;
 }

@@ -48,7 +48,7 @@ describe('end to end: importing a roster file', function () {
     await page.getByRole('button', { name: '登录' }).click();
     await page.waitForURL(`${baseUrl}/admin/imports`);
     await page.getByLabel('导入内容').selectOption('entities');
-    await page.setInputFiles('#file', file);
+    await page.setInputFiles('#field-file', file);
     await page.getByRole('button', { name: '开始导入' }).click();
     await page.waitForURL(/\/admin\/imports\/[0-9a-f]{24}$/);
     // 2,000 rows usually take a few seconds on FerretDB, so the page is mostly seen running and

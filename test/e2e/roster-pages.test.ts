@@ -52,10 +52,10 @@ describe('end to end: roster pages', function () {
     await page.getByRole('button', { name: '筛选' }).click();
     await page.getByRole('link', { name: entity!.creditCode }).click();
     await page.getByRole('link', { name: '编辑' }).click();
-    await page.locator('#name').fill('');
+    await page.locator('#field-name').fill('');
     await page.getByRole('button', { name: '保存' }).click();
     await page.locator('.error-summary').waitFor();
-    await page.locator('#name').fill('端到端测试商贸有限公司');
+    await page.locator('#field-name').fill('端到端测试商贸有限公司');
     await page.getByRole('button', { name: '保存' }).click();
     await page.getByRole('heading', { name: '端到端测试商贸有限公司' }).waitFor();
     await page.getByRole('button', { name: '移出名录库' }).click();

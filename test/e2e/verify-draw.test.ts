@@ -46,12 +46,12 @@ describe('end to end: verifying a draw in the browser', function () {
     await page.goto(`${baseUrl}/verify`);
     await page.locator('#verify-where').waitFor({ state: 'visible' });
 
-    await page.setInputFiles('#record', goodFile);
+    await page.setInputFiles('#field-record', goodFile);
     await page.click('#verify-form button[type=submit]');
     await page.locator('[data-verdict="ok"]').waitFor();
     expect(await page.locator('[data-verdict="ok"] [data-field="poolDigest"]').textContent()).to.equal(JSON.parse(golden).pool.digest);
 
-    await page.setInputFiles('#record', badFile);
+    await page.setInputFiles('#field-record', badFile);
     await page.click('#verify-form button[type=submit]');
     await page.locator('[data-verdict="fail"]').waitFor();
     expect(await page.locator('[data-verdict="fail"] [data-field="path"]').textContent()).to.match(/^assignment\.teams\[0\]/);
@@ -76,14 +76,14 @@ describe('end to end: verifying a draw in the browser', function () {
     const { page } = browser;
     await page.goto(`${baseUrl}/verify`);
     await page.locator('#verify-where').waitFor({ state: 'visible' });
-    await page.fill('#announcementDigest', digest);
-    await page.setInputFiles('#record', goodFile);
+    await page.fill('#field-announcementDigest', digest);
+    await page.setInputFiles('#field-record', goodFile);
     await page.click('#verify-form button[type=submit]');
     await page.locator('[data-verdict="ok"]').waitFor();
     expect(await page.locator('[data-verdict="ok"] [data-field="announcementDigest"]').textContent()).to.equal(digest);
     expect(await page.locator('[data-verdict="ok"] [data-list="sources"] li').count()).to.equal(4);
 
-    await page.setInputFiles('#record', badFile);
+    await page.setInputFiles('#field-record', badFile);
     await page.click('#verify-form button[type=submit]');
     await page.locator('[data-verdict="fail"]').waitFor();
     expect(await page.locator('[data-verdict="fail"] [data-field="code"]').textContent()).to.equal('PUBLISHED_MISMATCH');

@@ -35,7 +35,8 @@ describe('roster import pages and API', () => {
     const bad = entityRow(generateEntity(WORLD, 3));
     bad[0] = `${bad[0]!.slice(0, 17)}${bad[0]!.endsWith('0') ? '1' : '0'}`; // wrong check digit
     const res = await admin.agent
-      .post(`/admin/imports?_csrf=${encodeURIComponent(admin.csrf)}`)
+      .post('/admin/imports')
+      .field('_csrf', admin.csrf)
       .field('kind', 'entities')
       .field('encoding', '')
       .attach('file', csv([[...ENTITY_HEADER], ...good, bad]), 'entities.csv')
@@ -60,7 +61,8 @@ describe('roster import pages and API', () => {
   it('a file missing a required column is refused at once with 422 naming the column, and nothing is written', async () => {
     const header = ENTITY_HEADER.filter((h: string) => h !== '统一社会信用代码');
     const res = await admin.agent
-      .post(`/admin/imports?_csrf=${encodeURIComponent(admin.csrf)}`)
+      .post('/admin/imports')
+      .field('_csrf', admin.csrf)
       .field('kind', 'entities')
       .attach('file', csv([header, ['x']]), 'bad.csv')
       .expect(422);
@@ -70,13 +72,41 @@ describe('roster import pages and API', () => {
 
   it('an unknown kind or no file answers 422 with the field message', async () => {
     const noKind = await admin.agent
-      .post(`/admin/imports?_csrf=${encodeURIComponent(admin.csrf)}`)
+      .post('/admin/imports')
+      .field('_csrf', admin.csrf)
       .field('kind', 'users')
       .attach('file', csv([['a']]), 'x.csv')
       .expect(422);
     expect(noKind.text).to.include('请从列表中选择');
-    const noFile = await admin.agent.post(`/admin/imports?_csrf=${encodeURIComponent(admin.csrf)}`).field('kind', 'entities').expect(422);
-    expect(noFile.text).to.include('请选择');
+    const noFile = await admin.agent.post('/admin/imports').field('_csrf', admin.csrf).field('kind', 'entities').expect(422);
+    expect(noFile.text).to.include('请选择要上传的文件');
+  });
+
+  it('a failed upload shows the field message in the page language, keeps the choices, and posts to the clean action with the token as its first field', async () => {
+    for (const [lang, message, label] of [['zh-CN', '请选择要上传的文件', '文件'], ['en', 'Choose a file to upload', 'File']] as const) {
+      await admin.agent.get(`/admin/imports?lang=${lang}`).expect(200);
+      const page = await admin.agent.post('/admin/imports').field('_csrf', admin.csrf).field('kind', 'inspectors').field('encoding', 'gb18030').field('dryRun', 'on').expect(422);
+      expect(page.text).to.include(message).and.include(`${label}:`);
+      expect(page.text).to.not.match(/error\.field|field\.file|imports\.file/);
+      expect(page.text).to.match(/<option value="inspectors" selected>/).and.match(/<option value="gb18030" selected>/).and.match(/name="dryRun"[^>]* checked/);
+      expect(page.text).to.include('action="/admin/imports"').and.not.include('_csrf=');
+      expect(page.text).to.match(/enctype="multipart\/form-data" novalidate>\s*<input type="hidden" name="_csrf"/);
+    }
+  });
+
+  it('a malformed or cut-off multipart body without a token header answers 403, never 500, and the app goes on', async () => {
+    const raw = (body: string | Buffer, type = 'multipart/form-data; boundary=xyz') => admin.agent.post('/admin/imports').set('Content-Type', type).send(body);
+    await raw('--xyz\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n' + admin.csrf).expect(403);
+    await raw(Buffer.from([0, 255, 13, 10, 45, 45, 120])).expect(403);
+    await raw('--xyz\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\nforged\r\n--xyz--\r\n').expect(403);
+    await raw('no boundary', 'multipart/form-data').expect(403);
+    await admin.agent.get('/admin/imports').expect(200);
+  });
+
+  it('a token in the address or after the file is not accepted for an upload', async () => {
+    await admin.agent.post(`/admin/imports?_csrf=${encodeURIComponent(admin.csrf)}`).field('kind', 'entities').attach('file', csv([[...ENTITY_HEADER]]), 'x.csv').expect(403);
+    await admin.agent.post('/admin/imports').field('kind', 'entities').attach('file', csv([[...ENTITY_HEADER]]), 'x.csv').field('_csrf', admin.csrf).expect(403);
+    expect(await ImportRun.countDocuments()).to.equal(0);
   });
 
   it('an upload without the CSRF token is refused and starts nothing', async () => {

@@ -70,7 +70,7 @@ describe('hot pages', () => {
       await createEntity();
       await refreshRosterFigures(() => new Date(Date.now() - 10 * FIGURES_MIN_INTERVAL_MS));
       expect((await RosterFigures.findOne({ key: 'home' }).lean())?.drawable).to.equal(2);
-      await setEntityActive(entity.creditCode, false);
+      await setEntityActive(entity.creditCode, false, { actor: { kind: 'cli', label: 'test' } });
       const marked = await RosterFigures.findOne({ key: 'home' }).lean();
       expect(marked?.dirtyAt?.getTime()).to.be.greaterThan(marked!.computedAt.getTime());
       expect((await rosterFigures()).drawable, 'shown while recounting').to.equal(2);

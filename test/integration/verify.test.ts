@@ -40,7 +40,7 @@ describe('draw verification pages', () => {
     const notJson = await request(app).post('/verify').attach('record', Buffer.from('not json'), 'draw.json').expect(200);
     expect(notJson.text).to.include('RECORD_INVALID');
     const none = await request(app).post('/verify').field('other', 'x').expect(422);
-    expect(none.text).to.include('请选择一个抽取记录文件');
+    expect(none.text).to.include('请选择要上传的文件');
   });
 
   it('POST /api/v1/draws/verify answers JSON for machines', async () => {

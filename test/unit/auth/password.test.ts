@@ -44,12 +44,12 @@ describe('password hashing (scrypt)', () => {
 
 describe('the password policy', () => {
   const cases: [string, string, string | undefined][] = [
-    ['short-one', 'zhang', 'validation.password.too_short'],
-    ['x'.repeat(201), 'zhang', 'validation.password.too_long'],
-    ['Zhang.San.HJ', 'zhang.san.hj', 'validation.password.is_username'],
-    ['Password123', 'zhang', 'validation.password.common'],
-    ['1qaz2wsx3edc', 'zhang', 'validation.password.common'],
-    ['zzzzzzzzzzzz', 'zhang', 'validation.password.common'],
+    ['short-one', 'zhang', 'password.too_short'],
+    ['x'.repeat(201), 'zhang', 'password.too_long'],
+    ['Zhang.San.HJ', 'zhang.san.hj', 'password.is_username'],
+    ['Password123', 'zhang', 'password.common'],
+    ['1qaz2wsx3edc', 'zhang', 'password.common'],
+    ['zzzzzzzzzzzz', 'zhang', 'password.common'],
     ['correct horse battery', 'zhang', undefined],
     ['十个汉字的密码足够长了吧', 'zhang', undefined],
   ];
