@@ -35,8 +35,9 @@ const HORIZON_MS = 400 * 86_400_000;
 /** The first slot of `expression` strictly after `after`, or null within the horizon. */
 export function nextCronSlot(expression: string, after: Date, timeZone: string): Date | null {
   const f = cron.parse(expression);
-  const numbers = (list: (number | string)[]) => new Set(list.filter((v): v is number => typeof v === 'number').map((v) => (v === 7 ? 0 : v)));
-  const [months, doms, dows, hours, minutes] = [numbers(f.month), numbers(f.dayOfMonth), numbers(f.dayOfWeek), numbers(f.hour), numbers(f.minute)];
+  const numbers = (list: (number | string)[]) => new Set(list.filter((v): v is number => typeof v === 'number'));
+  const [months, doms, hours, minutes] = [numbers(f.month), numbers(f.dayOfMonth), numbers(f.hour), numbers(f.minute)];
+  const dows = new Set([...numbers(f.dayOfWeek)].map((v) => (v === 7 ? 0 : v))); // Sunday is 0 or 7
   const seconds = [...numbers(f.second)].sort((a, b) => a - b);
   const domAll = doms.size >= 31;
   const dowAll = dows.size >= 7;
