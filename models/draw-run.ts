@@ -41,8 +41,11 @@ const drawRunSchema = new Schema({
   slot: { type: Date, required: true },
   attempt: { type: Number, required: true, min: 1 },
   state: { type: String, required: true, enum: ['drawing', 'complete', 'failed'] },
-  /** RecordRandomness (DRAW-SPEC §14.4): fixed at the claim, so the record is deterministic. */
-  randomness: { type: Schema.Types.Mixed, required: true },
+  /**
+   * RecordRandomness (DRAW-SPEC §14.4) as JSON text, fixed at the claim so that the record is
+   * deterministic. Text, because FerretDB stores no nested arrays (a lottery result is one).
+   */
+  randomness: { type: String, required: true },
   trigger: { type: String, enum: ['schedule', 'request', 'catch-up', 'recovery'] },
   claimedBy: { host: String, pid: Number, ...actor },
   claimedAt: { type: Date, required: true },

@@ -8,11 +8,11 @@ import { recordAudit } from '../../models/audit-event.js';
 import { Announcement, type AnnouncementRecord } from '../../models/announcement.js';
 import { DrawRun, DrawnEntity, type DrawRunRecord } from '../../models/draw-run.js';
 import type { TaskRecord } from '../../models/task.js';
-import type { DrawRecord, RecordRandomness } from '../draw/index.js';
+import type { DrawRecord } from '../draw/index.js';
 import { csvLines, EXCEL_UTF8_BOM } from '../text/csv.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import { assertManage, auditContext, canRead, type Acting } from './acting.js';
-import { computeRecord, recordSha256 } from './draws.js';
+import { computeRecord, recordSha256, runRandomness } from './draws.js';
 import type { DrawSettings } from './settings.js';
 import { loadTask, taskTarget } from './tasks.js';
 
@@ -102,7 +102,7 @@ export async function drawRecord(runKey: string, acting: Acting | null): Promise
   await viewDrawnList(runKey, acting, 'record');
   const run = (await DrawRun.findOne({ key: runKey }).lean<DrawRunRecord>())!;
   const a = (await Announcement.findById(run.announcementId).lean<AnnouncementRecord>())!;
-  const { record } = await computeRecord(a, run.randomness as RecordRandomness);
+  const { record } = await computeRecord(a, runRandomness(run));
   if (recordSha256(record) !== run.recordSha256) throw new Error(`draw ${runKey}: the recomputed record differs from the stored digest`);
   return { record, announcementDigest: a.digest };
 }

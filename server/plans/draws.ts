@@ -38,6 +38,9 @@ export async function recordAuditOnce(once: string, input: AuditInput): Promise<
   await AuditEvent.create({ ...input, _id, at: input.at ?? new Date() }).catch((e: unknown) => { if (!isDuplicateKeyError(e)) throw e; });
 }
 
+/** The source values a run was claimed with. */
+export const runRandomness = (run: Pick<DrawRunRecord, 'randomness'>) => JSON.parse(run.randomness) as RecordRandomness;
+
 /** Digest of a full record (JSON in the engine's key order): anyone recomputing gets it. */
 export const recordSha256 = (record: DrawRecord) => createHash('sha256').update(JSON.stringify(record)).digest('hex');
 
@@ -59,7 +62,7 @@ export async function drawAnnouncement(a: AnnouncementRecord, acting: Acting, se
   try {
     const created = await DrawRun.create({
       key: a.key, taskId: a.taskId, announcementId: a._id, announcementDigest: a.digest, slot: a.slot, attempt: a.attempt,
-      state: 'drawing', randomness: report.randomness, trigger, claimedAt: now,
+      state: 'drawing', randomness: JSON.stringify(report.randomness), trigger, claimedAt: now,
       claimedBy: { host: hostname(), pid: process.pid, kind: acting.actor.kind, label: acting.actor.label },
     });
     run = created.toObject() as DrawRunRecord;
@@ -69,7 +72,7 @@ export async function drawAnnouncement(a: AnnouncementRecord, acting: Acting, se
     return finish((await DrawRun.findOne({ key: a.key }).lean<DrawRunRecord>())!, settings);
   }
   const task = await loadTask(a.taskId);
-  await recordAuditOnce(`${a.key}#claim`, { ...auditContext(acting), action: 'draw.start', target: taskTarget(task), after: { key: a.key, digest: a.digest, trigger, randomness: report.randomness } });
+  await recordAuditOnce(`${a.key}#claim`, { ...auditContext(acting), action: 'draw.start', target: taskTarget(task), after: { key: a.key, digest: a.digest, trigger, randomness: JSON.stringify(report.randomness) } });
   crashPoint(settings, 'after-claim');
   return finish(run, settings);
 }
@@ -103,7 +106,7 @@ export async function completeRun(run: DrawRunRecord, settings: DrawSettings): P
   const task = await loadTask(run.taskId);
   let computed;
   try {
-    computed = await computeRecord(a, run.randomness as RecordRandomness);
+    computed = await computeRecord(a, runRandomness(run));
   } catch (error) {
     if (!(error instanceof DrawError)) throw error;
     // A refusal of the engine is as deterministic as a record: recorded, never retried silently.

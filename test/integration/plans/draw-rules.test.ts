@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { DrawRun, DrawnEntity, InspectionItem, Inspector, MarketEntity } from '../../../models/index.js';
 import { announceSlot, publishedAnnouncement } from '../../../server/plans/announce.js';
-import { drawAnnouncement, requestDraw } from '../../../server/plans/draws.js';
+import { drawAnnouncement, requestDraw, runRandomness } from '../../../server/plans/draws.js';
 import { previewTask } from '../../../server/plans/preview.js';
 import { approveRedo, requestRedo } from '../../../server/plans/redo.js';
 import { enterLotteryResult, withdrawLotteryEntry } from '../../../server/plans/sources.js';
@@ -65,7 +65,7 @@ describe('draw rules', () => {
     await enterLotteryResult(a._id.toString(), 0, '０７３', wang, settings); // full-width digits read after NFKC
     const outcome = await requestDraw(a._id.toString(), chen, settings);
     expect(outcome.state).to.equal('complete');
-    if (outcome.state === 'complete') expect(outcome.run.randomness).to.deep.equal({ entities: [{ type: 'lottery', result: [[0, 7, 3]] }], inspectors: null, reveal: null });
+    if (outcome.state === 'complete') expect(runRandomness(outcome.run)).to.deep.equal({ entities: [{ type: 'lottery', result: [[0, 7, 3]] }], inspectors: null, reveal: null });
   });
 
   it('a redo is refused without a reason or by the requester; approved by a second supervisor it is a new announced draw, and both draws stay visible', async () => {
@@ -82,7 +82,7 @@ describe('draw rules', () => {
       clock.set('2026-07-23T07:38:31Z');
       const drawn = await requestDraw(first._id.toString(), chen, settings);
       expect(drawn.state).to.equal('complete');
-      if (drawn.state === 'complete') expect(drawn.run.randomness.reveal).to.match(/^[0-9a-f]{64}$/);
+      if (drawn.state === 'complete') expect(runRandomness(drawn.run).reveal).to.match(/^[0-9a-f]{64}$/);
       expect(await requestRedo(first.key, '  ', chen, settings).catch((e: Error) => e.name)).to.equal('ValidationError');
       const request = await requestRedo(first.key, '名录库导入有误，抽取池不完整', chen, settings);
       expect(await approveRedo(request.key, chen, settings).catch((e: Error) => e.name)).to.equal('ForbiddenError');
