@@ -39,7 +39,7 @@ export async function jointVisitProposals(settings: DrawSettings, window?: { fro
 /** Merges the proposed rows of one entity into one joint visit (a supervisor of one of the departments). */
 export async function acceptJointVisit(proposal: Pick<JointProposal, 'creditCode' | 'rows'>, acting: Acting): Promise<string> {
   const departments = [...new Set(proposal.rows.map((r) => r.departmentCode))];
-  if (departments.length < 2) throw new ValidationError({ rows: 'validation.joint.two_departments' });
+  if (departments.length < 2) throw new ValidationError({ rows: 'joint.two_departments' });
   if (acting.role !== 'system' && (acting.role !== 'supervisor' || !departments.includes(acting.departmentCode ?? ''))) throw new ForbiddenError('A supervisor of one of the departments merges the visits.');
   const id = `joint|${proposal.creditCode}|${proposal.rows.map((r) => r.id).sort().join(',')}`.slice(0, 400);
   const result = await DrawnEntity.updateMany({ _id: mongoose.trusted({ $in: proposal.rows.map((r) => r.id) }), creditCode: proposal.creditCode, jointVisit: null }, { $set: { jointVisit: id } });

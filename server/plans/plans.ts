@@ -28,11 +28,11 @@ const target = (p: Pick<PlanRecord, 'planKey' | 'version' | 'number'>) => ({ typ
 
 function check(input: PlanInput): void {
   const fields: FieldErrors = {};
-  if (!Number.isInteger(input.year) || input.year < 2000 || input.year > 2100) fields.year = 'validation.plan.year';
-  if (!input.number?.trim()) fields.number = 'validation.required';
-  if (!input.name?.trim()) fields.name = 'validation.required';
-  if (!input.leadDepartment?.trim()) fields.leadDepartment = 'validation.required';
-  if (!PLAN_INSPECTION_TYPES.includes(input.inspectionType)) fields.inspectionType = 'validation.plan.inspection_type';
+  if (!Number.isInteger(input.year) || input.year < 2000 || input.year > 2100) fields.year = 'plan.year';
+  if (!input.number?.trim()) fields.number = 'required';
+  if (!input.name?.trim()) fields.name = 'required';
+  if (!input.leadDepartment?.trim()) fields.leadDepartment = 'required';
+  if (!PLAN_INSPECTION_TYPES.includes(input.inspectionType)) fields.inspectionType = 'plan.inspection_type';
   if (Object.keys(fields).length > 0) throw new ValidationError(fields);
 }
 
@@ -81,7 +81,7 @@ export async function listPlans(acting: Acting, filter: { year?: number } = {}):
 export async function amendPlan(planKey: string, changes: Partial<PlanInput>, reason: string, acting: Acting): Promise<PlanRecord> {
   const current = await currentPlan(planKey);
   assertManage(acting, current.leadDepartment);
-  if (!reason?.trim()) throw new ValidationError({ amendmentReason: 'validation.required' });
+  if (!reason?.trim()) throw new ValidationError({ amendmentReason: 'required' });
   const { _id, createdAt, updatedAt, publishedAt, publishedBy, approvedAt, approvedBy, ...kept } = current as PlanRecord & { createdAt?: Date; updatedAt?: Date };
   void _id; void createdAt; void updatedAt; void publishedAt; void publishedBy; void approvedAt; void approvedBy;
   const next = { ...kept, ...changes, planKey, leadDepartment: current.leadDepartment, version: current.version + 1, amendmentReason: reason.trim(), createdBy: actorRef(acting) };
@@ -103,7 +103,7 @@ export async function approvePlan(planKey: string, acting: Acting, now = new Dat
   assertManage(acting, plan.leadDepartment);
   const me = userIdOf(acting);
   if (!me || plan.createdBy?.userId?.toString() === me) throw new ForbiddenError('A second supervisor, not the author, approves a plan.');
-  if (plan.inspectionType === '专项' && !plan.necessityNote?.trim()) throw new ValidationError({ necessityNote: 'validation.plan.necessity_required' });
+  if (plan.inspectionType === '专项' && !plan.necessityNote?.trim()) throw new ValidationError({ necessityNote: 'plan.necessity_required' });
   await Plan.updateOne({ _id: plan._id }, { $set: { approvedBy: actorRef(acting), approvedAt: now } });
   await recordAudit({ ...auditContext(acting), action: 'plan.approve', target: target(plan), after: { approvedAt: now.toISOString() } });
   return { ...plan, approvedBy: actorRef(acting), approvedAt: now } as PlanRecord;
@@ -114,7 +114,7 @@ export async function publishPlan(planKey: string, acting: Acting, now = new Dat
   assertManage(acting, plan.leadDepartment);
   if (plan.publishedAt) return plan;
   if (plan.inspectionType === '专项') {
-    if (!plan.necessityNote?.trim()) throw new ValidationError({ necessityNote: 'validation.plan.necessity_required' });
+    if (!plan.necessityNote?.trim()) throw new ValidationError({ necessityNote: 'plan.necessity_required' });
     if (!plan.approvedAt) throw new ConflictError('A 专项 plan is published only after a second supervisor approved it.');
   }
   await Plan.updateOne({ _id: plan._id }, { $set: { publishedAt: now, publishedBy: actorRef(acting) } });

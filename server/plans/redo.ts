@@ -18,7 +18,7 @@ const actorRef = (acting: Acting) => ({ kind: acting.actor.kind, label: acting.a
 
 /** Asks for a redo of a completed (or failed) draw; the reason is required. */
 export async function requestRedo(runKey: string, reason: string, acting: Acting, settings: DrawSettings): Promise<RedoRequestView> {
-  if (!reason?.trim()) throw new ValidationError({ reason: 'validation.redo.reason_required' }, 'A redo needs a reason.');
+  if (!reason?.trim()) throw new ValidationError({ reason: 'redo.reason_required' }, 'A redo needs a reason.');
   const run = await DrawRun.findOne({ key: runKey }).lean<DrawRunRecord>();
   if (!run) throw new NotFoundError('No such draw.');
   const task = await loadTask(run.taskId);

@@ -94,7 +94,7 @@ export async function enterLotteryResult(announcementId: string, index: number, 
   const d = publishedAnnouncement(a).randomness.entities[index];
   if (!d || d.type !== 'lottery') throw new NotFoundError('No such lottery source.');
   const parsed = parseLotteryEntry(d.game, text ?? '');
-  if (!parsed.ok) throw new ValidationError({ text: 'validation.lottery.unreadable' }, parsed.reason);
+  if (!parsed.ok) throw new ValidationError({ text: 'lottery.unreadable' }, parsed.reason);
   if (await LotteryEntry.exists({ announcementId: a._id, index, userId: new Types.ObjectId(me), withdrawnAt: null })) throw new ConflictError('You already entered this result; withdraw your entry to correct it.');
   await LotteryEntry.create({ announcementId: a._id, phase: 'entities', index, userId: new Types.ObjectId(me), label: acting.actor.label, text: text.trim(), at: settings.now() });
   const { state } = await lotteryState(a, d, index);
@@ -106,7 +106,7 @@ export async function enterLotteryResult(announcementId: string, index: number, 
 export async function withdrawLotteryEntry(announcementId: string, index: number, reason: string, acting: Acting, settings: DrawSettings): Promise<void> {
   const a = await loadAnnouncement(announcementId);
   const me = userIdOf(acting);
-  if (!reason?.trim()) throw new ValidationError({ reason: 'validation.required' });
+  if (!reason?.trim()) throw new ValidationError({ reason: 'required' });
   const result = await LotteryEntry.updateOne({ announcementId: a._id, index, userId: me ? new Types.ObjectId(me) : null, withdrawnAt: null }, { $set: { withdrawnAt: settings.now(), withdrawnBy: { kind: acting.actor.kind, label: acting.actor.label }, withdrawReason: reason.trim() } });
   if (result.matchedCount === 0) throw new NotFoundError('You have no entry to withdraw.');
   const task = await loadTask(a.taskId);

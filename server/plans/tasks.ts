@@ -47,38 +47,38 @@ const CONDITION_KEYS = ['riskClass', 'industry', 'region', 'specialRoster'];
 
 function checkWhere(where: unknown, field: string, fields: FieldErrors): void {
   if (where === undefined) return;
-  if (typeof where !== 'object' || where === null) { fields[field] = 'validation.task.condition'; return; }
+  if (typeof where !== 'object' || where === null) { fields[field] = 'task.condition'; return; }
   for (const [k, v] of Object.entries(where)) {
-    if (!CONDITION_KEYS.includes(k) || !Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string' && x !== '')) fields[field] = 'validation.task.condition';
+    if (!CONDITION_KEYS.includes(k) || !Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string' && x !== '')) fields[field] = 'task.condition';
   }
 }
 
 async function checkTask(input: TaskInput): Promise<void> {
   const fields: FieldErrors = {};
-  if (!input.number?.trim()) fields.number = 'validation.required';
-  if (!input.name?.trim()) fields.name = 'validation.required';
-  if (!TASK_TARGETING.includes(input.targeting)) fields.targeting = 'validation.task.targeting';
-  if (!TASK_INSPECTION_TYPES.includes(input.inspectionType)) fields.inspectionType = 'validation.task.inspection_type';
-  if (!DATE.test(input.inspectionDate ?? '')) fields.inspectionDate = 'validation.date';
+  if (!input.number?.trim()) fields.number = 'required';
+  if (!input.name?.trim()) fields.name = 'required';
+  if (!TASK_TARGETING.includes(input.targeting)) fields.targeting = 'task.targeting';
+  if (!TASK_INSPECTION_TYPES.includes(input.inspectionType)) fields.inspectionType = 'task.inspection_type';
+  if (!DATE.test(input.inspectionDate ?? '')) fields.inspectionDate = 'invalid_date';
   if (input.targeting === '定向') checkWhere(input.conditions ?? {}, 'conditions', fields);
-  if (input.targeting === '不定向' && input.conditions && Object.keys(input.conditions).length > 0) fields.conditions = 'validation.task.untargeted_conditions';
-  if (!Array.isArray(input.strata) || input.strata.length === 0) fields.strata = 'validation.task.strata';
+  if (input.targeting === '不定向' && input.conditions && Object.keys(input.conditions).length > 0) fields.conditions = 'task.untargeted_conditions';
+  if (!Array.isArray(input.strata) || input.strata.length === 0) fields.strata = 'task.strata';
   (input.strata ?? []).forEach((s, i) => {
     checkWhere(s.where, `strata.${i}.where`, fields);
-    if ((s.quota?.count === undefined) === (s.quota?.ratioPpm === undefined)) fields[`strata.${i}.quota`] = 'validation.task.quota';
+    if ((s.quota?.count === undefined) === (s.quota?.ratioPpm === undefined)) fields[`strata.${i}.quota`] = 'task.quota';
   });
-  if (input.schedule?.cron && !validCron(input.schedule.cron)) fields['schedule.cron'] = 'validation.task.cron';
-  if (input.sources?.lotteryGame && !LOTTERY_GAMES[input.sources.lotteryGame]) fields['sources.lotteryGame'] = 'validation.task.lottery_game';
-  if (input.sources?.drand === false && !input.sources.lotteryGame) fields.sources = 'validation.task.public_source_required';
-  if (input.assignment && (!(input.assignment.teamSize >= 2) || !(input.assignment.maxAssignmentsPerInspector >= 1))) fields.assignment = 'validation.task.team_size';
+  if (input.schedule?.cron && !validCron(input.schedule.cron)) fields['schedule.cron'] = 'task.cron';
+  if (input.sources?.lotteryGame && !LOTTERY_GAMES[input.sources.lotteryGame]) fields['sources.lotteryGame'] = 'task.lottery_game';
+  if (input.sources?.drand === false && !input.sources.lotteryGame) fields.sources = 'task.public_source_required';
+  if (input.assignment && (!(input.assignment.teamSize >= 2) || !(input.assignment.maxAssignmentsPerInspector >= 1))) fields.assignment = 'task.team_size';
   // 2025 rule: nothing may be inspected that is not on the published list.
   const codes = [...new Set(input.itemCodes ?? [])];
-  if (codes.length === 0) fields.itemCodes = 'validation.required';
+  if (codes.length === 0) fields.itemCodes = 'required';
   else {
     const active = await InspectionItem.find({ code: mongoose.trusted({ $in: codes }), active: true }).select('code').lean<{ code: string }[]>();
     const known = new Set(active.map((i) => i.code));
     const missing = codes.filter((c) => !known.has(c));
-    if (missing.length > 0) fields.itemCodes = 'validation.task.item_not_published';
+    if (missing.length > 0) fields.itemCodes = 'task.item_not_published';
   }
   if (Object.keys(fields).length > 0) throw new ValidationError(fields);
 }
@@ -95,7 +95,7 @@ export async function createTask(input: TaskInput, acting: Acting): Promise<Task
       createdBy: { userId: acting.actor.kind === 'user' ? acting.actor.userId : undefined, label: acting.actor.label },
     });
   } catch (error) {
-    if (isDuplicateKeyError(error)) throw new ValidationError({ number: 'validation.task.number_taken' });
+    if (isDuplicateKeyError(error)) throw new ValidationError({ number: 'task.number_taken' });
     throw error;
   }
   await recordAudit({ ...auditContext(acting), action: 'task.create', target: taskTarget(task), after: { number: task.number, name: task.name, planKey: task.planKey, schedule: input.schedule?.cron ?? input.schedule?.at?.toISOString() ?? null } });

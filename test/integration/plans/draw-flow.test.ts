@@ -102,7 +102,7 @@ describe('plans, tasks and draws', () => {
     const task = await makeTask(chen, plan.planKey, { assignment: undefined });
     const settings = settingsWith(testClock('2026-07-23T07:38:00Z'), [relay.url]);
     expect(await announceSlot(task, task.schedule!.at!, chen, settings).catch((e: Error) => e.message)).to.contain('not published');
-    expect(await makeTask(chen, plan.planKey, { itemCodes: ['A99'] }).catch((e: { fields?: object }) => e.fields)).to.deep.equal({ itemCodes: 'validation.task.item_not_published' });
+    expect(await makeTask(chen, plan.planKey, { itemCodes: ['A99'] }).catch((e: { fields?: object }) => e.fields)).to.deep.equal({ itemCodes: 'task.item_not_published' });
     await publishPlan(plan.planKey, chen);
     const clue = await makeTask(chen, plan.planKey, { inspectionType: '线索核查', assignment: undefined });
     expect(await announceSlot(clue, clue.schedule!.at!, chen, settings).catch((e: Error) => e.message)).to.contain('not drawn');
