@@ -2,7 +2,7 @@
 // DATA_DIR says so in DATA_DIR/app.lock (pid, http address, start time, process start tick).
 // A second start while that process lives is refused with a message naming it, so it can never
 // take the first one's database away; a lock whose process is gone is stale and replaced.
-import { open, readFile, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isAlive, sleep } from './build-lock.js';
 
@@ -38,6 +38,8 @@ export async function acquireAppLock(
   owner: Pick<LockOwner, 'role' | 'http' | 'command'>,
 ): Promise<{ release: () => Promise<void> }> {
   const path = appLockPath(dataDir);
+  // A fresh checkout has no data folder yet: the lock is the first thing written there.
+  await mkdir(dataDir, { recursive: true });
   const record: LockOwner = { pid: process.pid, ...owner, startedAt: new Date().toISOString(), startTicks: await startTicksOf(process.pid) };
   for (let attempt = 0; attempt < 5; attempt += 1) {
     try {

@@ -20,18 +20,21 @@ async function entityCount(baseUrl: string): Promise<number> {
 
 describe('the app process', function () {
   this.timeout(120_000);
+  let parent: string;
   let dataDir: string;
   let dbPort: number;
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'shuangsuiji-app-'));
+    parent = await mkdtemp(join(tmpdir(), 'shuangsuiji-app-'));
+    // Not created here: the first start makes it, as `npm start` does in a fresh checkout.
+    dataDir = join(parent, 'data');
     dbPort = await freePort();
   });
   afterEach(async () => {
     await killSpawnedApps();
   });
   after(async () => {
-    await rm(dataDir, { recursive: true, force: true });
+    await rm(parent, { recursive: true, force: true });
   });
 
   const embeddedEnv = () => ({
