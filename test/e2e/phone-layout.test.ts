@@ -54,7 +54,7 @@ describe('end to end: phone and desktop layout', function () {
     const admin = await createTestUser({ role: 'admin', displayName: '版式测试管理员' });
     const entity = await MarketEntity.findOne({}).sort({ creditCode: 1 }).lean();
     const inspector = await Inspector.findOne({}).sort({ inspectorId: 1 }).lean();
-    const publicPages = ['/', '/items', '/inspectors', `/inspectors?name=${encodeURIComponent(inspector!.name)}`, '/verify', '/login'];
+    const publicPages = ['/', '/items', '/inspectors', `/inspectors?name=${encodeURIComponent(inspector!.name)}`, '/verify', '/draw-spec', '/login'];
     const adminPages = [
       '/', '/admin/entities', `/admin/entities/${entity!.creditCode}`, '/admin/inspectors', `/admin/inspectors/${inspector!.inspectorId}`,
       '/admin/items', '/admin/items/A01/edit', '/admin/dictionaries', '/admin/imports', '/admin/users',
