@@ -71,6 +71,21 @@ export async function drawnListXlsx(runKey: string, acting: Acting | null): Prom
   return { fileName: `${list.task.number}-${list.run.attempt}.xlsx`, body: Buffer.from(await book.xlsx.writeBuffer()) };
 }
 
+/**
+ * The draws of a task whose drawn lists are published, for anyone: every announcement (its
+ * digest and text as published) and every draw, superseded ones included — a redo never hides
+ * the draw it replaced. Null when the task does not publish its lists.
+ */
+export async function publicTaskDraws(taskId: string): Promise<null | { task: Pick<TaskRecord, 'number' | 'name'>; announcements: Array<{ key: string; digest: string; text: string; drawAt: Date; attempt: number }>; runs: Array<Pick<DrawRunRecord, 'key' | 'attempt' | 'state' | 'completedAt' | 'supersededBy' | 'recordSha256'>> }> {
+  const task = await loadTask(taskId);
+  if (!task.publishList) return null;
+  const [announcements, runs] = await Promise.all([
+    Announcement.find({ taskId: task._id }).select('key digest text drawAt attempt -_id').sort({ slot: 1, attempt: 1 }).lean<Array<{ key: string; digest: string; text: string; drawAt: Date; attempt: number }>>(),
+    DrawRun.find({ taskId: task._id }).select('key attempt state completedAt supersededBy recordSha256 -_id').sort({ slot: 1, attempt: 1 }).lean<Array<Pick<DrawRunRecord, 'key' | 'attempt' | 'state' | 'completedAt' | 'supersededBy' | 'recordSha256'>>>(),
+  ]);
+  return { task: { number: task.number, name: task.name }, announcements, runs };
+}
+
 /** Locks the list (the supervisor confirms it; required before dispatch). */
 export async function lockDraw(runKey: string, acting: Acting, settings: DrawSettings): Promise<void> {
   const { run, task } = await loadRun(runKey);

@@ -5,13 +5,15 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import { DrawRun, DrawnEntity, InspectionItem, Inspector, MarketEntity } from '../../../models/index.js';
+import { DrawRun, DrawnEntity, InspectionItem, Inspector, MarketEntity, Task } from '../../../models/index.js';
+import { publicTaskDraws } from '../../../server/plans/drawn-list.js';
 import { announceSlot, publishedAnnouncement } from '../../../server/plans/announce.js';
 import { drawAnnouncement, requestDraw, runRandomness } from '../../../server/plans/draws.js';
 import { previewTask } from '../../../server/plans/preview.js';
 import { approveRedo, requestRedo } from '../../../server/plans/redo.js';
 import { enterLotteryResult, withdrawLotteryEntry } from '../../../server/plans/sources.js';
 import { taskDraws } from '../../../server/plans/tasks.js';
+import { taskStatus } from '../../../server/plans/status.js';
 import { fakeRelay, makeTask, publishedPlanKey, seedWorld, settingsWith, supervisor, testClock } from './support.js';
 
 /** Every collection's documents, hashed: equal before and after = nothing written. */
@@ -60,6 +62,9 @@ describe('draw rules', () => {
     expect((await enterLotteryResult(a._id.toString(), 0, '074', wang, settings)).state).to.equal('mismatch');
     const blocked = await requestDraw(a._id.toString(), chen, settings).catch((e: Error) => e.message);
     expect(blocked).to.contain('the entries disagree: 073 (');
+    const status = await taskStatus(task._id.toString(), wang, settings);
+    expect(status.waitingFor).to.have.length(1);
+    expect(status.waitingFor[0]).to.match(/^福彩3D 2026-07-24: the entries disagree: 073 \(.+\) vs 074 \(.+\)$/);
     expect(await DrawRun.countDocuments()).to.equal(0);
     await withdrawLotteryEntry(a._id.toString(), 0, '看错了一位', wang, settings);
     await enterLotteryResult(a._id.toString(), 0, '０７３', wang, settings); // full-width digits read after NFKC
@@ -97,6 +102,11 @@ describe('draw rules', () => {
       expect(runs.map((r) => [r.attempt, r.state, r.supersededBy ?? null])).to.deep.equal([[1, 'complete', second.key], [2, 'complete', null]]);
       expect(await DrawnEntity.countDocuments({ runKey: first.key, superseded: true })).to.equal(5 + 2);
       expect(await DrawnEntity.countDocuments({ runKey: second.key, superseded: false })).to.equal(5 + 2);
+      expect(await publicTaskDraws(task._id.toString())).to.equal(null);
+      await Task.updateOne({ _id: task._id }, { $set: { publishList: true } });
+      const published = await publicTaskDraws(task._id.toString());
+      expect(published?.runs.map((r) => [r.attempt, r.supersededBy ?? null])).to.deep.equal([[1, second.key], [2, null]]);
+      expect(published?.announcements.map((x) => x.digest)).to.deep.equal([first.digest, second.digest]);
     } finally {
       await relay.close();
     }

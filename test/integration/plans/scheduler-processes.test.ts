@@ -56,8 +56,9 @@ describe('the draw job in app processes', function () {
     await seedWorld({ entities: 60, inspectors: 8 });
     const chen = supervisor('chen');
     const task = await makeTask(chen, await publishedPlanKey(chen), { schedule: { cron: '*/30 38-39 7 * * *' }, strata: [{ id: 'all', quota: { count: 4 }, alternates: 1 }] });
-    // The clock reads 07:38:25 eight real seconds from now and runs four times faster, in both.
-    const clock = `2026-07-23T07:38:25Z@${Date.now() + 8000}x4`;
+    // The clock reads 07:38:25 fifteen real seconds from now and runs four times faster, in
+    // both; the lead leaves the instances time to start before the first slot they must announce.
+    const clock = `2026-07-23T07:38:25Z@${Date.now() + 15_000}x4`;
     const [one, two] = await Promise.all([app({ DRAW_TEST_CLOCK: clock }), app({ DRAW_TEST_CLOCK: clock })]);
     await Promise.all([waitReady(one!), waitReady(two!)]);
     const slots = ['2026-07-23T07:38:30.000Z', '2026-07-23T07:39:00.000Z', '2026-07-23T07:39:30.000Z'];
