@@ -33,7 +33,12 @@ const rowErrorSchema = new Schema(
     column: { type: String, default: '' },
     value: { type: String, default: '' },
     code: { type: String, required: true },
-    message: { type: String, required: true },
+    /** Selects the catalogue message when one code has several (`import.row.<code>.<variant>`). */
+    variant: { type: String },
+    /** Values the message shows besides row, column and value (limits, the first row…). */
+    params: { type: Schema.Types.Mixed },
+    /** Runs from before messages came from the catalogues kept a Chinese sentence instead. */
+    message: { type: String },
   },
   { _id: false },
 );
@@ -74,7 +79,8 @@ const importRunSchema = new Schema(
     /** The CSV error report, relative to DATA_DIR; absent when no row was rejected. */
     errorReport: { path: { type: String }, count: { type: Number, default: 0 } },
     sampleErrors: { type: [rowErrorSchema], default: [] },
-    failure: { code: { type: String }, message: { type: String } },
+    /** `message` is zh-CN text; `key` + `params` render it in the reader's language (absent on old runs). */
+    failure: { code: { type: String }, message: { type: String }, key: { type: String }, params: { type: Schema.Types.Mixed } },
     /** Host and pid of the process doing the work: a dead pid on this host means interrupted now. */
     host: { type: String },
     pid: { type: Number },
@@ -95,5 +101,11 @@ importRunSchema.index({ status: 1 });
 
 export type ImportRunFields = InferSchemaType<typeof importRunSchema>;
 export type ImportCounts = { read: number; inserted: number; updated: number; unchanged: number; duplicates: number; rejected: number };
-export type ImportRowError = { row: number; column: string; value: string; code: string; message: string };
+/** Values a row message shows: text, numbers, or a list (joined in the reader's language). */
+export type RowErrorParams = Record<string, string | number | string[]>;
+/**
+ * One problem of one row. The message is not stored: it is the catalogue's `import.row.<code>`
+ * (or `.<variant>`) with column, value and params, rendered where it is read (server/import/messages.ts).
+ */
+export type ImportRowError = { row: number; column: string; value: string; code: string; variant?: string; params?: RowErrorParams; message?: string };
 export const ImportRun = mongoose.model('ImportRun', importRunSchema);

@@ -8,7 +8,9 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../server/config.js';
 import { openToolDatabase } from '../server/db/resolve-uri.js';
-import { AppError } from '../server/errors.js';
+import { AppError, describeError } from '../server/errors.js';
+import { cliLocale, failureText, translator } from '../server/import/messages.js';
+import type { Locale } from '../server/i18n/index.js';
 import {
   IMPORT_KINDS, parseEncodingName, progressLine, startImport, type ImportKind, type ImportProgress, type ImportSummary,
 } from '../server/import/index.js';
@@ -19,6 +21,8 @@ const USAGE = `Usage: npm run import -- <${IMPORT_KINDS.join('|')}> <file.csv|fi
   --delimiter ,                   CSV delimiter (default: detected from the header line)
   --dry-run                       validate and write the error report only; change nothing
   --batch-size 1000               rows per database batch
+  --lang zh-CN|en                 language of messages and the error report (default: English
+                                  when LC_ALL/LC_MESSAGES/LANG starts with "en", else zh-CN)
 Connects like the app: MONGODB_URI, the embedded database of a running app, or its own.`;
 
 class UsageError extends Error {}
@@ -30,6 +34,7 @@ interface CliOptions {
   delimiter: string | undefined;
   dryRun: boolean;
   batchSize: number | undefined;
+  locale: Locale;
 }
 
 function parseCli(argv: string[]): CliOptions {
@@ -41,6 +46,7 @@ function parseCli(argv: string[]): CliOptions {
       delimiter: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       'batch-size': { type: 'string' },
+      lang: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -53,9 +59,10 @@ function parseCli(argv: string[]): CliOptions {
     throw new UsageError('--batch-size must be an integer from 1 to 10000');
   }
   if (values.delimiter !== undefined && values.delimiter.length !== 1) throw new UsageError('--delimiter must be one character');
+  if (values.lang !== undefined && !['zh-CN', 'en'].includes(values.lang)) throw new UsageError('--lang must be zh-CN or en');
   return {
     kind: kind as ImportKind, file, encoding: parseEncodingName(values.encoding), delimiter: values.delimiter,
-    dryRun: values['dry-run'], batchSize,
+    dryRun: values['dry-run'], batchSize, locale: cliLocale(values.lang),
   };
 }
 
@@ -85,9 +92,15 @@ function printSummary(summary: ImportSummary, options: CliOptions): void {
   ];
   if (summary.unknownColumns.length > 0) lines.push(`  ignored columns: ${summary.unknownColumns.join(', ')}`);
   if (summary.errorReport) lines.push(`  error report (${summary.errorReport.count} errors): ${summary.errorReport.path}`);
-  if (summary.failure) lines.push(`  failed: ${summary.failure.message}`);
+  if (summary.failure) lines.push(`  failed: ${failureText(translator(options.locale), summary.failure)}`);
   if (summary.status === 'interrupted') lines.push('  run the same command again to resume');
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** The language asked for, also when the arguments as a whole did not parse (--lang en or --lang=en). */
+function localeOfArgs(argv = process.argv): Locale {
+  const at = argv.findIndex((arg) => arg === '--lang' || arg.startsWith('--lang='));
+  return cliLocale(at < 0 ? undefined : argv[at]?.includes('=') ? argv[at]?.slice('--lang='.length) : argv[at + 1]);
 }
 
 async function main(): Promise<number> {
@@ -96,7 +109,8 @@ async function main(): Promise<number> {
     options = parseCli(process.argv.slice(2));
   } catch (error) {
     if (!(error instanceof UsageError) && !(error instanceof AppError) && !(error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw error;
-    process.stderr.write(`${(error as Error).message ? `${(error as Error).message}\n` : ''}${USAGE}\n`);
+    const message = error instanceof AppError ? describeError(translator(localeOfArgs()), error) : (error as Error).message;
+    process.stderr.write(`${message ? `${message}\n` : ''}${USAGE}\n`);
     return 2;
   }
   const config = loadConfig();
@@ -111,7 +125,7 @@ async function main(): Promise<number> {
     const handle = await startImport({
       kind: options.kind, source: { path: options.file }, dataDir: config.dataDir,
       user: { username: userInfo().username || 'cli', via: 'cli' },
-      encoding: options.encoding, delimiter: options.delimiter, dryRun: options.dryRun,
+      encoding: options.encoding, delimiter: options.delimiter, dryRun: options.dryRun, locale: options.locale,
       ...(options.batchSize ? { batchSize: options.batchSize } : {}),
       onProgress: (progress) => printer.print(progress), signal: abort.signal,
     });
@@ -130,7 +144,8 @@ main().then(
   (error: unknown) => {
     // People get the message; LOG_LEVEL=debug adds the stack for whoever debugs the tool.
     const detail = process.env.LOG_LEVEL === 'debug' && !(error instanceof AppError) && !(error instanceof ConfigError);
-    process.stderr.write(`import failed: ${detail ? (error as Error).stack : (error as Error).message ?? String(error)}\n`);
+    const message = error instanceof AppError ? describeError(translator(localeOfArgs()), error) : (error as Error).message ?? String(error);
+    process.stderr.write(`import failed: ${detail ? (error as Error).stack : message}\n`);
     process.exit(1);
   },
 );

@@ -2,14 +2,61 @@
 // answers. Each class fixes its HTTP status and a stable machine-readable code, so the one
 // error handler never has to guess.
 
-/** Base class: an error whose message is safe to show to the caller. */
+/** A value a catalogue message shows: text, a number, another message, or a list of them. */
+export type MessageParam = string | number | LocalMessage | MessageList | readonly MessageParam[];
+/** A list joined with a catalogue separator (default `message.separator`: 、 or ", "). */
+export interface MessageList { list: readonly MessageParam[]; separator?: string }
+/** A message by catalogue key, rendered in the reader's language where it is shown. */
+export interface LocalMessage { key: string; params?: Record<string, MessageParam> }
+export type Translate = (key: string, params?: Record<string, string | number>) => string;
+
+/** Renders a catalogue message, nested messages and lists included, with the reader's `t`. */
+export function renderMessage(t: Translate, message: LocalMessage): string {
+  const params: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(message.params ?? {})) params[name] = renderParam(t, value);
+  return t(message.key, params);
+}
+
+function renderParam(t: Translate, value: MessageParam): string | number {
+  if (typeof value === 'string' || typeof value === 'number') return value;
+  if (Array.isArray(value)) return renderParam(t, { list: value });
+  if ('list' in value) return value.list.map((item) => renderParam(t, item)).join(t(value.separator ?? 'message.separator'));
+  return renderMessage(t, value as LocalMessage);
+}
+
+/**
+ * Base class: an error whose message is safe to show to the caller. `message` is for logs and
+ * tools; one that people read in their language also carries `localMessage` (a catalogue key
+ * and params), which the error handler renders with the request's translator. `problem` is a
+ * finer code under `code` (e.g. import_file_invalid → missing_columns), answered in JSON.
+ */
 export class AppError extends Error {
   readonly status: number = 500;
   readonly code: string = 'internal_error';
+  problem?: string;
+  localMessage?: LocalMessage;
   constructor(message: string, readonly details?: Record<string, unknown>) {
     super(message);
     this.name = new.target.name;
   }
+
+  /** Sets the catalogue message (and problem code); returns the error, for `throw new X(…).localized(…)`. */
+  localized(message: LocalMessage, problem?: string): this {
+    this.localMessage = message;
+    if (problem) this.problem = problem;
+    return this;
+  }
+}
+
+/**
+ * What an error says to a reader: its catalogue message if it has one; else the catalogue's
+ * text for its code (`error.code.<code>`, client errors only); else what the thrower wrote.
+ */
+export function describeError(t: Translate, error: AppError): string {
+  if (error.localMessage) return renderMessage(t, error.localMessage);
+  const codeKey = `error.code.${error.code}`;
+  const catalogued = t(codeKey);
+  return catalogued !== codeKey && !(error instanceof ValidationError) ? catalogued : error.message;
 }
 
 /**

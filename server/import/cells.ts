@@ -1,15 +1,19 @@
-// Owns turning one cell into one typed value, or into an error with a stable code and a
-// Chinese message that names the column. Pure: no database. An empty cell is `undefined`
+// Owns turning one cell into one typed value, or into an error with a stable code and the
+// params its catalogue message shows (import.row.<code>; the column and value are added by
+// validate.ts). Pure: no database. An empty cell is `undefined`
 // (whether that is allowed is decided by the column, not here).
 import { creditCodeProblem } from '../../models/credit-code.js';
+import type { RowErrorParams } from '../../models/import-run.js';
 import type { Cell } from './types.js';
 
 export interface CellError {
   code: string;
-  message: string;
+  /** Which of the code's messages (`import.row.<code>.<variant>`), where it has several. */
+  variant?: string;
+  params?: RowErrorParams;
 }
 export type Parsed<T = unknown> = { value: T | undefined } | { error: CellError };
-/** `column` is the header as written in the file, so messages use the user's own words. */
+/** `column` is the header as written in the file (errors name it through validate.ts). */
 export type CellParser<T = unknown> = (cell: Cell, column: string) => Parsed<T>;
 
 const DAY_MS = 86_400_000;
@@ -27,7 +31,9 @@ export function cellText(cell: Cell): string {
   return String(cell);
 }
 
-export const fail = (code: string, message: string): { error: CellError } => ({ error: { code, message } });
+export const fail = (code: string, params?: RowErrorParams, variant?: string): { error: CellError } => ({
+  error: { code, ...(variant ? { variant } : {}), ...(params ? { params } : {}) },
+});
 
 /** Trimmed text without Excel's text markers (a leading apostrophe, tabs used to force text). */
 export function plainText(cell: Cell): string {
@@ -43,29 +49,28 @@ export function text(max: number): CellParser<string> {
   return (cell, column) => {
     const value = plainText(cell);
     if (value === '') return { value: undefined };
-    if (value.length > max) return fail('too_long', `「${column}」超过 ${max} 个字符（当前 ${value.length} 个）`);
+    if (value.length > max) return fail('too_long', { max, length: value.length });
     return { value };
   };
 }
 
 /** Identifiers (certificate, licence, staff numbers): compacted, upper-cased, never a damaged number. */
+/** `pattern.hint` names the expected form: the message `import.row.invalid_format.<hint>`. */
 export function codeText(max: number, pattern?: { regex: RegExp; hint: string }): CellParser<string> {
-  return (cell, column) => {
+  return (cell) => {
     if (typeof cell === 'number' && (!Number.isInteger(cell) || Math.abs(cell) > MAX_EXACT_EXCEL_INTEGER)) {
-      return fail('numeric_precision', `「${column}」在 Excel 中被存为数字，可能已丢失精度；请把该列设为文本格式后重新导出`);
+      return fail('numeric_precision');
     }
     const value = compactText(cell).toUpperCase();
     if (value === '') return { value: undefined };
-    if (value.length > max) return fail('too_long', `「${column}」超过 ${max} 个字符（当前 ${value.length} 个）`);
-    if (pattern && !pattern.regex.test(value)) return fail('invalid_format', `「${column}」格式不正确：${pattern.hint}`);
+    if (value.length > max) return fail('too_long', { max, length: value.length });
+    if (pattern && !pattern.regex.test(value)) return fail('invalid_format', undefined, pattern.hint);
     return { value };
   };
 }
 
-const CREDIT_CODE_MESSAGES: Record<string, [string, (column: string, code: string) => string]> = {
-  length: ['credit_code_length', (column, code) => `「${column}」应为 18 位（当前 ${code.length} 位）`],
-  characters: ['credit_code_characters', (column) => `「${column}」含有不允许的字符（统一社会信用代码不使用 I、O、S、V、Z）`],
-  check_digit: ['credit_code_check_digit', (column) => `「${column}」的校验位不正确`],
+const CREDIT_CODE_ERRORS: Record<string, string> = {
+  length: 'credit_code_length', characters: 'credit_code_characters', check_digit: 'credit_code_check_digit',
 };
 
 export const creditCode: CellParser<string> = (cell, column) => {
@@ -73,8 +78,7 @@ export const creditCode: CellParser<string> = (cell, column) => {
   if ('error' in code || code.value === undefined) return code;
   const problem = creditCodeProblem(code.value);
   if (!problem) return code;
-  const [errorCode, message] = CREDIT_CODE_MESSAGES[problem] as [string, (column: string, code: string) => string];
-  return fail(errorCode, message(column, code.value));
+  return fail(CREDIT_CODE_ERRORS[problem] as string, problem === 'length' ? { length: code.value.length } : undefined);
 };
 
 export interface EnumRule<T extends string> {
@@ -96,7 +100,7 @@ export function enumOf<T extends string>(rule: EnumRule<T>): CellParser<T> {
     if (exact) return { value: exact };
     const matched = rule.patterns?.find(([regex]) => regex.test(raw));
     if (matched) return { value: matched[1] };
-    return fail('invalid_choice', `「${column}」的值「${raw}」无效，应为：${rule.values.join('、')}`);
+    return fail('invalid_choice', { given: raw, choices: [...rule.values] });
   };
 }
 
@@ -118,7 +122,7 @@ export const date: CellParser<Date> = (cell, column) => {
   const back = new Date(ms);
   // Date.UTC rolls 2023-02-30 over to March: a real calendar day survives the round trip.
   if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day) {
-    return fail('invalid_date', `「${column}」的日期「${raw}」不存在`);
+    return fail('invalid_date', { given: raw }, 'not_a_day');
   }
   return checkedDate(ms, column);
 };
@@ -132,12 +136,12 @@ function fromNumber(value: number, column: string): Parsed<Date> {
 }
 
 function checkedDate(ms: number, column: string): Parsed<Date> {
-  if (Number.isNaN(ms) || ms < MIN_DATE_MS || ms > MAX_DATE_MS) return fail('invalid_date', `「${column}」的日期超出 1900–2100 年范围`);
+  if (Number.isNaN(ms) || ms < MIN_DATE_MS || ms > MAX_DATE_MS) return fail('invalid_date', undefined, 'out_of_range');
   return { value: new Date(ms) };
 }
 
-function invalidDate(column: string, raw: string): { error: CellError } {
-  return fail('invalid_date', `「${column}」的值「${raw}」不是有效日期（可用 YYYY-MM-DD、YYYY/MM/DD、YYYYMMDD 或 Excel 日期）`);
+function invalidDate(_column: string, raw: string): { error: CellError } {
+  return fail('invalid_date', { given: raw });
 }
 
 /** Several values in one cell, separated by ；;、，, or new lines; each parsed by `item`. */

@@ -4,6 +4,7 @@
 // trailing hint such as "成立日期（YYYY-MM-DD）" is tolerated. Unknown headers are reported,
 // never fatal; a missing required column is fatal and named.
 import type { CellParser } from './cells.js';
+import type { LocalMessage, MessageParam } from '../errors.js';
 import { ImportFileError } from './types.js';
 
 export interface ColumnSpec {
@@ -78,29 +79,32 @@ export function mapColumns(rules: ColumnRules, header: string[]): ColumnMapping 
 
 function assertRequiredColumns(rules: ColumnRules, present: Set<string>): void {
   const specOf = (field: string) => rules.columns.find((spec) => spec.field === field);
-  const describe = (field: string) => {
+  // A column by its label and up to three Chinese synonyms: the names a registration export uses.
+  const describe = (field: string): LocalMessage => {
     const spec = specOf(field);
-    if (!spec) return field;
+    if (!spec) return { key: 'import.file.missing_columns.column', params: { label: field } };
     const others = spec.aliases.filter((alias) => /[^\x00-\x7f]/.test(alias)).slice(0, 3);
-    return others.length > 0 ? `${spec.label}（或：${others.join('、')}）` : spec.label;
+    return others.length > 0
+      ? { key: 'import.file.missing_columns.column_with_aliases', params: { label: spec.label, aliases: others } }
+      : { key: 'import.file.missing_columns.column', params: { label: spec.label } };
   };
-  const missing: string[] = [];
+  const missing: MessageParam[] = [];
   const missingFields: string[] = [];
   for (const requirement of rules.requiredColumns) {
     const options = typeof requirement === 'string' ? [requirement] : requirement;
     if (options.some((field) => present.has(field))) continue;
-    missing.push(options.map(describe).join(' 或 '));
+    missing.push({ list: options.map(describe), separator: 'import.file.missing_columns.or' });
     missingFields.push(options.join('|'));
   }
   for (const [trigger, needed] of Object.entries(rules.requiredWith ?? {})) {
     if (!present.has(trigger)) continue;
     for (const field of needed) {
       if (present.has(field)) continue;
-      missing.push(`${describe(field)}（有「${specOf(trigger)?.label ?? trigger}」列时必需）`);
+      missing.push({ key: 'import.file.missing_columns.needed_with', params: { column: describe(field), trigger: specOf(trigger)?.label ?? trigger } });
       missingFields.push(field);
     }
   }
   if (missing.length > 0) {
-    throw new ImportFileError('missing_columns', `缺少必需的列：${missing.join('；')}`, { missingColumns: missingFields });
+    throw new ImportFileError('missing_columns', undefined, { columns: { list: missing, separator: 'import.file.missing_columns.separator' } }, { missingColumns: missingFields });
   }
 }

@@ -47,7 +47,7 @@ export async function openCsv(path: string, size: number, options: CsvOptions): 
   pipeline(file, counter, createDecoder(encoding), parser, () => {});
   const rows = records(parser[Symbol.asyncIterator]() as AsyncIterator<{ record: string[]; info: Info }>);
   const first = await rows.next();
-  if (first.done) throw new ImportFileError('empty_file', '文件中没有表头行（文件为空）');
+  if (first.done) throw new ImportFileError('empty_file', 'no_header');
   return {
     format: 'csv',
     encoding,
@@ -82,10 +82,10 @@ function asFileError(error: unknown): unknown {
   if (error instanceof ImportFileError) return error;
   const csv = error as { code?: string; message?: string; lines?: number };
   if (csv.code === 'CSV_MAX_RECORD_SIZE') {
-    return new ImportFileError('too_large', `第 ${csv.lines ?? '?'} 行超过单行 ${MAX_RECORD_CHARS / 1024 / 1024} M 字符的上限，文件不像是名录表格`);
+    return new ImportFileError('too_large', 'record', { line: String(csv.lines ?? '?'), limit: MAX_RECORD_CHARS / 1024 / 1024 });
   }
   if (typeof csv.code === 'string' && csv.code.startsWith('CSV_')) {
-    return new ImportFileError('csv_syntax', `CSV 格式错误（第 ${csv.lines ?? '?'} 行附近）：${csv.message ?? csv.code}`);
+    return new ImportFileError('csv_syntax', undefined, { line: String(csv.lines ?? '?'), detail: csv.message ?? csv.code });
   }
   return error;
 }
@@ -110,8 +110,9 @@ function refuseWideHeader(head: Buffer, encoding: Encoding, delimiter: string): 
   const firstLine = iconv.decode(head, encoding).split(/\r?\n/, 1)[0] ?? '';
   const columns = firstLine.split(delimiter).length;
   if (columns > MAX_COLUMNS) {
-    const counted = firstLine.length >= head.length - 4 ? '至少有' : '有';
-    throw new ImportFileError('too_many_columns', `表头${counted} ${columns} 列，超过 ${MAX_COLUMNS} 列的上限`, { limit: MAX_COLUMNS });
+    // A first line that fills the whole head was cut: it has at least this many columns.
+    const variant = firstLine.length >= head.length - 4 ? 'header_at_least' : 'header';
+    throw new ImportFileError('too_many_columns', variant, { columns, limit: MAX_COLUMNS }, { limit: MAX_COLUMNS });
   }
 }
 

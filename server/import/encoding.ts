@@ -20,7 +20,7 @@ export function parseEncodingName(name: string): Encoding | 'auto' {
   if (['utf-8', 'utf8', 'utf-8-sig'].includes(plain)) return 'utf-8';
   if (['gb18030', 'gbk', 'gb2312', 'cp936', 'gb-18030'].includes(plain)) return 'gb18030';
   if (['utf-16le', 'utf16le', 'ucs-2', 'utf-16'].includes(plain)) return 'utf-16le';
-  throw new ImportFileError('encoding', `不支持的字符编码「${name}」，可用：utf-8、gb18030（含 GBK）、utf-16le`);
+  throw new ImportFileError('encoding', 'unsupported', { name });
 }
 
 /** Decides the encoding from the first bytes of a file. */
@@ -69,10 +69,7 @@ class StrictUtf8Decoder extends Transform {
 }
 
 function notUtf8(offset: number): ImportFileError {
-  return new ImportFileError(
-    'encoding',
-    `文件在第 ${offset} 字节附近不是有效的 UTF-8 文本。若文件来自政务系统导出（GBK/GB18030），请指定编码 gb18030 后重试。`,
-  );
+  return new ImportFileError('encoding', 'not_utf8', { offset });
 }
 
 class IconvDecoder extends Transform {

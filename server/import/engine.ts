@@ -90,8 +90,7 @@ export class ImportEngine {
     const verdict = this.tracker.check(valid.key, row, rowHash(valid.fields, valid.unset));
     if (verdict.kind === 'conflict') {
       const { column, value } = valid.keyCell;
-      const message = `与第 ${verdict.firstRow} 行的「${column}」相同但内容不同；已保留第 ${verdict.firstRow} 行，本行未导入`;
-      this.reject([rowError(row, column, value, 'duplicate_conflict', message)]);
+      this.reject([rowError(row, column, value, { code: 'duplicate_conflict', params: { firstRow: verdict.firstRow } })]);
     } else if (verdict.kind === 'identical') {
       this.counts.duplicates += 1;
     } else if (!resume || row > resume.fromRow) {

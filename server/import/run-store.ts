@@ -9,7 +9,9 @@
 import { hostname } from 'node:os';
 import type { Types } from 'mongoose';
 import { ImportRun, type ImportCounts, type ImportKind, type ImportRowError, type ImportStatus } from '../../models/import-run.js';
-import { ConflictError, isDuplicateKeyError } from '../errors.js';
+import { ConflictError, isDuplicateKeyError, renderMessage } from '../errors.js';
+import { translator } from '../i18n/index.js';
+import type { RunFailure } from './messages.js';
 
 /** A running attempt without a heartbeat for this long is considered dead. */
 export const STALE_AFTER_MS = 30_000;
@@ -92,10 +94,9 @@ export async function claimRun(start: RunStart, now = new Date()): Promise<{ run
 
 /** 409 naming the import already running on the same file. */
 export function importRunning(runId: string | undefined): ImportConflictError {
-  return new ImportConflictError(
-    runId ? `同一文件的导入正在进行中（导入编号 ${runId}），请等它结束后再试` : '同一文件的导入正在进行中，请等它结束后再试',
-    { reason: 'already_running', ...(runId ? { runId } : {}) },
-  );
+  const localMessage = runId ? { key: 'import.file.running', params: { runId } } : { key: 'import.file.running.unknown_run' };
+  return new ImportConflictError(renderMessage(translator('zh-CN'), localMessage), { reason: 'already_running', ...(runId ? { runId } : {}) })
+    .localized(localMessage, 'already_running');
 }
 
 export class ImportConflictError extends ConflictError {
@@ -127,7 +128,7 @@ async function resumableFrom(latest: NonNullable<Awaited<ReturnType<typeof lates
 }
 
 /** A run that failed before reading any row (e.g. a missing column), kept for the record. */
-export async function recordRejectedFile(start: RunStart, failure: { code: string; message: string }): Promise<Types.ObjectId> {
+export async function recordRejectedFile(start: RunStart, failure: RunFailure): Promise<Types.ObjectId> {
   const now = new Date();
   const run = await ImportRun.create({
     ...start, status: 'failed', failure, startedAt: now, heartbeatAt: now, finishedAt: now, host: hostname(), pid: process.pid,
@@ -153,7 +154,7 @@ export class RunRecorder {
     return this.write({});
   }
 
-  async finish(status: Exclude<ImportStatus, 'running'>, snapshot: Snapshot | undefined, failure?: { code: string; message: string }): Promise<void> {
+  async finish(status: Exclude<ImportStatus, 'running'>, snapshot: Snapshot | undefined, failure?: RunFailure): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     if (snapshot) this.latest = snapshot;
     await this.write({ status, finishedAt: this.clock(), ...(failure ? { failure } : {}) });

@@ -5,7 +5,9 @@ import { stat } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
 import mongoose from 'mongoose';
 import { ImportRun, type ImportCounts, type ImportKind, type ImportRowError, type ImportStatus } from '../../models/import-run.js';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError, renderMessage, type LocalMessage } from '../errors.js';
+import { translator } from '../i18n/index.js';
+import type { RunFailure } from './messages.js';
 import { progressOf, type ImportProgress } from './progress.js';
 import { effectiveStatus } from './run-store.js';
 
@@ -24,7 +26,7 @@ export interface ImportRunView {
   errorCount: number;
   hasErrorReport: boolean;
   sampleErrors: ImportRowError[];
-  failure?: { code: string; message: string } | undefined;
+  failure?: RunFailure | undefined;
   resumeOf?: string | undefined;
   resumedFromRow?: number | undefined;
   startedAt: Date;
@@ -45,16 +47,16 @@ export async function listImportRuns(options: { kind?: ImportKind; limit?: numbe
 export async function openErrorReport(runId: string, dataDir: string): Promise<{ fileName: string; size: number; stream: ReadStream }> {
   const run = await findRun(runId);
   const relative = run.errorReport?.path;
-  if (!relative || isAbsolute(relative) || normalize(relative).startsWith('..')) throw new NotFoundError('这次导入没有错误报告');
+  if (!relative || isAbsolute(relative) || normalize(relative).startsWith('..')) throw notFound('no_error_report', {});
   const path = join(dataDir, relative);
   const size = await stat(path).then((info) => info.size, () => undefined);
-  if (size === undefined) throw new NotFoundError('错误报告文件已不存在');
+  if (size === undefined) throw notFound('error_report_gone', {});
   return { fileName: `${run.kind}-${runId}-errors.csv`, size, stream: createReadStream(path) };
 }
 
 async function findRun(runId: string) {
   const run = mongoose.isValidObjectId(runId) ? await ImportRun.findById(runId).lean() : null;
-  if (!run) throw new NotFoundError(`没有编号为 ${runId} 的导入记录`);
+  if (!run) throw notFound('no_run', { runId });
   return run;
 }
 
@@ -86,10 +88,22 @@ function toView(run: RunDocument): ImportRunView {
     errorCount: run.errorReport?.count ?? 0,
     hasErrorReport: Boolean(run.errorReport?.path),
     sampleErrors: (run.sampleErrors ?? []) as ImportRowError[],
-    failure: run.failure?.code ? { code: run.failure.code, message: run.failure.message ?? '' } : undefined,
+    failure: run.failure?.code ? failureView(run.failure) : undefined,
     resumeOf: run.resumeOf ? String(run.resumeOf) : undefined,
     resumedFromRow: run.resumedFromRow ?? undefined,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt ?? undefined,
   };
+}
+
+function failureView(failure: { code?: string | null; message?: string | null; key?: string | null; params?: unknown }): RunFailure {
+  return {
+    code: failure.code ?? '', message: failure.message ?? '',
+    ...(failure.key ? { key: failure.key, params: (failure.params ?? {}) as RunFailure['params'] } : {}),
+  };
+}
+
+function notFound(what: string, params: LocalMessage['params']): NotFoundError {
+  const localMessage = { key: `import.file.${what}`, params };
+  return new NotFoundError(renderMessage(translator('zh-CN'), localMessage)).localized(localMessage);
 }

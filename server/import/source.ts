@@ -30,14 +30,14 @@ export interface OpenOptions {
 
 export async function openSource(path: string, options: OpenOptions = {}): Promise<OpenedSource> {
   const size = await fileSize(path);
-  if (size === 0) throw new ImportFileError('empty_file', '文件为空');
+  if (size === 0) throw new ImportFileError('empty_file', undefined);
   const format = await sniffFormat(path);
   const source = format === 'xlsx'
     ? await openXlsx(path, size)
     : await openCsv(path, size, { encoding: options.encoding ?? 'auto', delimiter: options.delimiter });
   if (source.header.length > MAX_COLUMNS) {
     await source.close();
-    throw new ImportFileError('too_many_columns', `表头有 ${source.header.length} 列，超过 ${MAX_COLUMNS} 列的上限`, { columns: source.header.length, limit: MAX_COLUMNS });
+    throw new ImportFileError('too_many_columns', 'header', { columns: source.header.length, limit: MAX_COLUMNS }, { columns: source.header.length, limit: MAX_COLUMNS });
   }
   return source;
 }
@@ -45,10 +45,10 @@ export async function openSource(path: string, options: OpenOptions = {}): Promi
 async function fileSize(path: string): Promise<number> {
   try {
     const info = await stat(path);
-    if (!info.isFile()) throw new ImportFileError('unreadable_file', `「${path}」不是文件`);
+    if (!info.isFile()) throw new ImportFileError('unreadable_file', 'not_a_file', { path });
     return info.size;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ImportFileError('file_not_found', `找不到文件「${path}」`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ImportFileError('file_not_found', undefined, { path });
     throw error;
   }
 }

@@ -21,6 +21,8 @@ import { claimRun, recordRejectedFile, RunRecorder, type Resumption, type RunSta
 import { openSource, type OpenedSource } from './source.js';
 import { describeFile, storeUpload, type StoredFile } from './stored-file.js';
 import { ImportFileError, type ImportKind } from './types.js';
+import { failureOf, type RunFailure } from './messages.js';
+import { DEFAULT_LOCALE, translator, type Locale } from '../i18n/index.js';
 
 export const DEFAULT_BATCH_SIZE = 1000;
 
@@ -34,6 +36,8 @@ export interface ImportRequest {
   /** CSV only; default 'auto' (BOM, else strict UTF-8, else GB18030). */
   encoding?: Encoding | 'auto';
   delimiter?: string;
+  /** The language of the error report: the one of whoever started the import (default zh-CN). */
+  locale?: Locale;
   /** Validate and report only: nothing is written to the rosters. */
   dryRun?: boolean;
   batchSize?: number;
@@ -50,7 +54,7 @@ export interface ImportSummary {
   unknownColumns: string[];
   /** Absolute path of the CSV error report, when any row was rejected. */
   errorReport?: { path: string; count: number };
-  failure?: { code: string; message: string };
+  failure?: RunFailure;
   resumedFromRow?: number;
   encoding?: string;
   format: 'csv' | 'xlsx';
@@ -66,7 +70,7 @@ export interface ImportHandle {
 
 export async function startImport(request: ImportRequest): Promise<ImportHandle> {
   const kind = KINDS[request.kind];
-  if (!kind) throw new ImportFileError('unreadable_file', `未知的导入类型「${request.kind}」`);
+  if (!kind) throw new ImportFileError('unreadable_file', 'unknown_kind', { kind: String(request.kind) });
   const file = 'stream' in request.source
     ? await storeUpload(request.source.stream, request.source.fileName, request.dataDir, request.kind, request.source.maxBytes)
     : await describeFile(request.source.path, request.source.fileName);
@@ -115,7 +119,7 @@ async function openAndMap(request: ImportRequest, file: StoredFile, start: RunSt
     return { source, mapping: mapColumns(KINDS[request.kind], source.header) };
   } catch (error) {
     await source?.close();
-    if (error instanceof ImportFileError) await recordRejectedFile(start, { code: error.problem, message: error.message });
+    if (error instanceof ImportFileError) await recordRejectedFile(start, failureOf(error));
     throw error;
   }
 }
@@ -133,7 +137,7 @@ async function execute(request: ImportRequest, prepared: Prepared): Promise<Impo
   const startedAt = new Date();
   const recorder = new RunRecorder(runId);
   const report = errorReportPath(request.dataDir, String(runId));
-  const errorReport = new ErrorReportWriter(report.absolute);
+  const errorReport = new ErrorReportWriter(report.absolute, translator(request.locale ?? DEFAULT_LOCALE));
   let engine: ImportEngine | undefined;
   let status: ImportSummary['status'] = 'failed';
   let failure: ImportSummary['failure'];
@@ -150,7 +154,7 @@ async function execute(request: ImportRequest, prepared: Prepared): Promise<Impo
     });
     status = await engine.run();
   } catch (error) {
-    failure = error instanceof ImportFileError ? { code: error.problem, message: error.message } : { code: 'internal_error', message: (error as Error).message };
+    failure = error instanceof ImportFileError ? failureOf(error) : { code: 'internal_error', message: (error as Error).message };
   }
   await errorReport.close().catch(() => {});
   await source.close().catch(() => {});

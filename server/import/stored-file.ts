@@ -9,6 +9,8 @@ import { basename, extname, join, resolve } from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PayloadTooLargeError } from '../errors.js';
+import { renderMessage } from '../errors.js';
+import { translator } from '../i18n/index.js';
 import { ImportFileError } from './types.js';
 
 export interface StoredFile {
@@ -35,7 +37,7 @@ export async function storeUpload(stream: Readable, fileName: string, dataDir: s
   const meter = new Transform({
     transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
       size += chunk.length;
-      if (size > maxBytes) return done(new PayloadTooLargeError(`上传的文件超过 ${Math.floor(maxBytes / 1048576)} MB 上限`));
+      if (size > maxBytes) return done(tooLargeUpload(maxBytes));
       hash.update(chunk);
       done(null, chunk);
     },
@@ -59,10 +61,10 @@ export async function describeFile(path: string, fileName?: string): Promise<Sto
   let size: number;
   try {
     const info = await stat(absolute);
-    if (!info.isFile()) throw new ImportFileError('unreadable_file', `「${path}」不是文件`);
+    if (!info.isFile()) throw new ImportFileError('unreadable_file', 'not_a_file', { path });
     size = info.size;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ImportFileError('file_not_found', `找不到文件「${path}」`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ImportFileError('file_not_found', undefined, { path });
     throw error;
   }
   const hash = createHash('sha256');
@@ -70,4 +72,10 @@ export async function describeFile(path: string, fileName?: string): Promise<Sto
     for await (const chunk of chunks) hash.update(chunk);
   });
   return { path: absolute, fileName: fileName ?? basename(absolute), sha256: hash.digest('hex'), size, uploaded: false };
+}
+
+/** 413 with the limit, in the reader's language (zh-CN in `message`, for logs). */
+function tooLargeUpload(maxBytes: number): PayloadTooLargeError {
+  const localMessage = { key: 'import.file.too_large.upload', params: { limit: Math.floor(maxBytes / 1048576) } };
+  return new PayloadTooLargeError(renderMessage(translator('zh-CN'), localMessage), { problem: 'too_large' }).localized(localMessage, 'too_large');
 }

@@ -1,6 +1,7 @@
 // Shared shapes of the import engine: what a source yields (cells, rows), what validation
 // returns, and the one error class for problems with the file as a whole.
-import { AppError } from '../errors.js';
+import { AppError, renderMessage, type MessageParam } from '../errors.js';
+import { translator } from '../i18n/index.js';
 import type { ImportKind, ImportRowError } from '../../models/import-run.js';
 
 export type { ImportKind, ImportRowError };
@@ -42,12 +43,19 @@ export type FileProblem =
 
 /**
  * The file as a whole cannot be imported (missing required column, undecodable bytes…).
- * A 422 for the web route; a non-zero exit for the CLI. The message is Chinese, for people.
+ * A 422 for the web route; a non-zero exit for the CLI. The message people read is the
+ * catalogue's `import.file.<problem>` (or `import.file.<problem>.<variant>` where one problem
+ * has several causes) with `params`, in the reader's language; `message` is its zh-CN text,
+ * for logs and for what still reads `.message`.
  */
 export class ImportFileError extends AppError {
   override readonly status = 422;
   override readonly code = 'import_file_invalid';
-  constructor(readonly problem: FileProblem, message: string, details?: Record<string, unknown>) {
-    super(message, { problem, ...details });
+  override readonly problem: FileProblem;
+  constructor(problem: FileProblem, variant: string | undefined, params: Record<string, MessageParam> = {}, details?: Record<string, unknown>) {
+    const localMessage = { key: `import.file.${problem}${variant ? `.${variant}` : ''}`, params };
+    super(renderMessage(translator('zh-CN'), localMessage), { problem, ...details });
+    this.problem = problem;
+    this.localMessage = localMessage;
   }
 }

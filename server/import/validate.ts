@@ -1,7 +1,7 @@
 // Owns validating one source row against a kind: every mapped cell is parsed (all of a row's
 // problems are reported at once, one line each), required cells are checked, then the kind
 // builds model fields and checks what spans columns. Pure apart from the context handed in.
-import { cellText } from './cells.js';
+import { cellText, type CellError } from './cells.js';
 import { unsafeTextReason } from '../../models/safe-text.js';
 import type { ColumnMapping } from './columns.js';
 import type { KindContext, KindDefinition } from './kinds/kind.js';
@@ -20,14 +20,14 @@ export function validateRow(kind: KindDefinition, mapping: ColumnMapping, source
     valueText.set(spec.field, cellText(cell));
     const unsafe = typeof cell === 'string' ? unsafeTextReason(cell) : undefined;
     if (unsafe) {
-      errors.push(rowError(source.row, column, cell as string, unsafe, UNSAFE_TEXT_MESSAGES[unsafe](column)));
+      errors.push(rowError(source.row, column, cell as string, { code: unsafe }));
       return;
     }
     const parsed = spec.parse(cell, column);
     if ('error' in parsed) {
-      errors.push(rowError(source.row, column, cellText(cell), parsed.error.code, parsed.error.message));
+      errors.push(rowError(source.row, column, cellText(cell), parsed.error));
     } else if (parsed.value === undefined && spec.required) {
-      errors.push(rowError(source.row, column, '', 'required', `「${column}」不能为空`));
+      errors.push(rowError(source.row, column, '', { code: 'required' }));
     } else {
       values[spec.field] = parsed.value;
     }
@@ -38,7 +38,7 @@ export function validateRow(kind: KindDefinition, mapping: ColumnMapping, source
   if ('errors' in built) {
     return {
       ok: false,
-      errors: built.errors.map((e) => rowError(source.row, headerOf(e.field), valueText.get(e.field) ?? '', e.code, e.message)),
+      errors: built.errors.map((e) => rowError(source.row, headerOf(e.field), valueText.get(e.field) ?? '', e)),
     };
   }
   const keyColumn = built.keyColumn ?? kind.keyField;
@@ -50,14 +50,14 @@ function labelOf(kind: KindDefinition, field: string): string {
   return kind.columns.find((spec) => spec.field === field)?.label ?? field;
 }
 
-const UNSAFE_TEXT_MESSAGES = {
-  control_character: (column: string) => `「${column}」含有控制字符（如 NUL 等不可见字符）`,
-  malformed_unicode: (column: string) => `「${column}」含有无效的 Unicode 字符`,
-} as const;
-
-export function rowError(row: number, column: string, value: string, code: string, message: string): ImportRowError {
+/** A row error: code, variant and params as the parser or builder gave them; column and value made visible. */
+export function rowError(row: number, column: string, value: string, problem: CellError): ImportRowError {
   const shown = value.length > MAX_VALUE_IN_REPORT ? `${value.slice(0, MAX_VALUE_IN_REPORT)}…` : value;
-  return { row, column: visible(column), value: visible(shown), code, message: visible(message) };
+  const params = problem.params && Object.fromEntries(Object.entries(problem.params).map(([name, v]) => [name, typeof v === 'string' ? visible(v) : v]));
+  return {
+    row, column: visible(column), value: visible(shown), code: problem.code,
+    ...(problem.variant ? { variant: problem.variant } : {}), ...(params ? { params } : {}),
+  };
 }
 
 /** The report shows what was wrong without carrying it on: control characters as \uXXXX, lone surrogates as U+FFFD. */

@@ -69,7 +69,7 @@ export async function boundedWorkbookCopy(path: string, copyPath: string): Promi
       const stream = await openEntry(zip, entry);
       const limiter = byteLimit(entry.fileName, limit, (n) => {
         total += n;
-        if (total > XLSX_LIMITS.totalBytes) throw tooLarge(`工作簿解压后超过 ${XLSX_LIMITS.totalBytes / MiB} MB 的上限`);
+        if (total > XLSX_LIMITS.totalBytes) throw tooLarge('unpacked', { limit: XLSX_LIMITS.totalBytes / MiB });
       });
       try {
         if (SHEET.test(entry.fileName)) await pipeline(stream, limiter, sheetShapeCheck(), input);
@@ -98,7 +98,7 @@ function limitFor(name: string): number {
 function openZip(path: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
     yauzl.open(path, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false, autoClose: false }, (error, zip) => {
-      if (error || !zip) reject(new ImportFileError('xlsx_invalid', `Excel 文件不是有效的 XLSX（ZIP）文件：${error?.message ?? ''}`));
+      if (error || !zip) reject(new ImportFileError('xlsx_invalid', 'not_zip', { detail: error?.message ?? '' }));
       else resolve(zip);
     });
   });
@@ -112,13 +112,13 @@ function keptEntries(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
     let declared = 0;
     zip.on('entry', (entry: yauzl.Entry) => {
       count += 1;
-      if (count > XLSX_LIMITS.entries) return reject(tooLarge(`工作簿包含超过 ${XLSX_LIMITS.entries} 个部件`));
+      if (count > XLSX_LIMITS.entries) return reject(tooLarge('parts', { limit: XLSX_LIMITS.entries }));
       const name = entry.fileName;
       if (PART_ORDER.includes(name) || SHEET.test(name)) {
-        if (kept.has(name)) return reject(new ImportFileError('xlsx_invalid', `Excel 文件中「${name}」出现了两次`));
-        if (entry.uncompressedSize > limitFor(name)) return reject(tooLarge(partTooLarge(name, limitFor(name))));
+        if (kept.has(name)) return reject(new ImportFileError('xlsx_invalid', 'duplicate_part', { name }));
+        if (entry.uncompressedSize > limitFor(name)) return reject(partTooLarge(name, limitFor(name)));
         declared += entry.uncompressedSize;
-        if (declared > XLSX_LIMITS.totalBytes) return reject(tooLarge(`工作簿解压后超过 ${XLSX_LIMITS.totalBytes / MiB} MB 的上限`));
+        if (declared > XLSX_LIMITS.totalBytes) return reject(tooLarge('unpacked', { limit: XLSX_LIMITS.totalBytes / MiB }));
         kept.set(name, entry);
       }
       zip.readEntry();
@@ -127,7 +127,7 @@ function keptEntries(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
       const order = (name: string) => (SHEET.test(name) ? PART_ORDER.length + Number(/\d+/.exec(name.slice(14))?.[0] ?? 0) : PART_ORDER.indexOf(name));
       resolve([...kept.values()].sort((a, b) => order(a.fileName) - order(b.fileName)));
     });
-    zip.on('error', (error: Error) => reject(new ImportFileError('xlsx_invalid', `Excel 文件已损坏：${error.message}`)));
+    zip.on('error', (error: Error) => reject(new ImportFileError('xlsx_invalid', 'corrupt', {}, { cause: error.message.slice(0, 200) })));
     zip.readEntry();
   });
 }
@@ -145,7 +145,7 @@ function byteLimit(name: string, limit: number, onBytes: (n: number) => void): T
     transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
       seen += chunk.length;
       try {
-        if (seen > limit) throw tooLarge(partTooLarge(name, limit));
+        if (seen > limit) throw partTooLarge(name, limit);
         onBytes(chunk.length);
       } catch (error) {
         return done(error as Error);
@@ -166,19 +166,19 @@ function sheetShapeCheck(): Transform {
     const local = tag.name.slice(tag.name.indexOf(':') + 1);
     if ((local === 'row' || local === 'c') && tag.attributes.r === undefined) {
       // exceljs places cells by their references; without them it cannot read the sheet.
-      problem ??= new ImportFileError('xlsx_invalid', MISSING_REFERENCES);
+      problem ??= new ImportFileError('xlsx_invalid', 'no_references');
     }
     if (local === 'row') {
       rows += 1;
       cells = 0;
-      if (rows > XLSX_LIMITS.rows) problem ??= new ImportFileError('too_many_rows', `工作表超过 ${XLSX_LIMITS.rows} 行的上限`);
+      if (rows > XLSX_LIMITS.rows) problem ??= new ImportFileError('too_many_rows', undefined, { limit: XLSX_LIMITS.rows });
     } else if (local === 'c') {
       cells += 1;
-      if (cells > XLSX_LIMITS.cellsPerRow) problem ??= new ImportFileError('too_many_columns', `工作表第 ${rows} 行超过 ${XLSX_LIMITS.cellsPerRow} 列的上限`);
+      if (cells > XLSX_LIMITS.cellsPerRow) problem ??= new ImportFileError('too_many_columns', 'row', { row: rows, limit: XLSX_LIMITS.cellsPerRow });
     }
   });
   parser.on('error', (error) => {
-    problem ??= new ImportFileError('xlsx_invalid', `Excel 工作表的 XML 有误：${error.message.split('\n')[0]}`);
+    problem ??= new ImportFileError('xlsx_invalid', 'xml', { detail: error.message.split('\n')[0] ?? '' });
   });
   const feed = (text: string) => {
     if (!problem && text) parser.write(text);
@@ -206,12 +206,10 @@ function sheetShapeCheck(): Transform {
   });
 }
 
-const MISSING_REFERENCES =
-  'Excel 工作表的行或单元格缺少位置引用（r 属性），不是 Excel/WPS 保存的标准格式。请用 Excel 或 WPS 打开后另存为 .xlsx，或导出为 CSV 后再导入';
-const partTooLarge = (name: string, limit: number) => `Excel 文件的部件「${name}」解压后超过 ${limit / MiB} MB 的上限`;
-const tooLarge = (message: string) => new ImportFileError('too_large', message);
+const partTooLarge = (name: string, limit: number) => tooLarge('part', { name, limit: limit / MiB });
+const tooLarge = (variant: string, params: Record<string, string | number>) => new ImportFileError('too_large', variant, params);
 
 function asFileError(error: unknown): unknown {
   if (error instanceof ImportFileError) return error;
-  return new ImportFileError('xlsx_invalid', 'Excel 文件已损坏或不是有效的 XLSX 文件');
+  return new ImportFileError('xlsx_invalid', 'corrupt');
 }

@@ -48,7 +48,7 @@ export async function openXlsx(path: string, size: number): Promise<OpenedSource
   let header: SourceRow | undefined;
   try {
     header = await nextRow(rows);
-    if (!header) throw new ImportFileError('empty_file', '工作簿的第一个工作表中没有表头行');
+    if (!header) throw new ImportFileError('empty_file', 'no_header_sheet');
   } catch (error) {
     await close();
     throw error;
@@ -84,11 +84,11 @@ async function* firstSheetRows(reader: Reader): AsyncGenerator<SourceRow> {
   } catch (error) {
     if (error instanceof ImportFileError) throw error;
     // exceljs's own messages describe its internals ("Cannot read properties…"), not the file.
-    throw new ImportFileError('xlsx_invalid', '无法读取 Excel 文件：工作簿的结构不符合 XLSX 格式。请用 Excel 或 WPS 打开后另存为 .xlsx，或导出为 CSV 后再导入', {
+    throw new ImportFileError('xlsx_invalid', 'structure', {}, {
       cause: (error as Error).message?.slice(0, 200),
     });
   }
-  throw new ImportFileError('xlsx_invalid', 'Excel 文件中没有工作表');
+  throw new ImportFileError('xlsx_invalid', 'no_sheet');
 }
 
 /** exceljs row.values is 1-based and sparse; cells become a dense 0-based array. */

@@ -2,9 +2,9 @@
 // JSON by content negotiation (always JSON under /api/). Details of a 500 are never shown
 // outside development.
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import { translator, DEFAULT_LOCALE } from '../i18n/index.js';
+import { translator, DEFAULT_LOCALE, type Translate } from '../i18n/index.js';
 import { isDatabaseUnreachable } from '../db/availability.js';
-import { AppError, BusyError, ClientError, ConflictError, fromMongooseValidation, isDuplicateKeyError, NotFoundError, UnavailableError, ValidationError } from '../errors.js';
+import { AppError, BusyError, ClientError, ConflictError, describeError, fromMongooseValidation, isDuplicateKeyError, NotFoundError, UnavailableError, ValidationError } from '../errors.js';
 
 export const notFoundHandler: RequestHandler = (req) => {
   throw new NotFoundError(`No page or resource at ${req.method} ${req.path}`);
@@ -61,17 +61,19 @@ export function errorHandler(options: { showDetails: boolean }): ErrorRequestHan
     else if (appError instanceof UnavailableError) res.set('Retry-After', '5');
     const requestId = String(req.id ?? '');
     if (wantsJson(req)) {
-      res.json(jsonBody(appError, requestId, options.showDetails ? error : undefined));
+      res.json(jsonBody(appError, requestId, options.showDetails ? error : undefined, res.locals.t ?? translator(DEFAULT_LOCALE)));
       return;
     }
     renderHtml(res, appError, requestId, options.showDetails && appError.status >= 500 ? (error as Error).stack : undefined);
   };
 }
 
-function jsonBody(error: AppError, requestId: string, raw: unknown) {
+function jsonBody(error: AppError, requestId: string, raw: unknown, t: Translate) {
   const body: Record<string, unknown> = {
     code: error.code,
-    message: error.status >= 500 && !(error instanceof UnavailableError) ? 'Internal server error' : error.message,
+    ...(error.problem && error.status < 500 ? { problem: error.problem } : {}),
+    // A catalogued message in the request's language; otherwise what the thrower wrote.
+    message: error.status >= 500 && !(error instanceof UnavailableError) ? 'Internal server error' : error.localMessage ? describeError(t, error) : error.message,
     requestId,
   };
   if (error instanceof ValidationError) body.fields = error.fields;
@@ -86,7 +88,7 @@ function renderHtml(res: Response, error: AppError, requestId: string, stack: st
     Object.assign(res.locals, { t: translator(DEFAULT_LOCALE), locale: DEFAULT_LOCALE, otherLocale: 'en', langSwitchHref: '/?lang=en' });
   }
   res.locals.navLinks ??= [];
-  const t = res.locals.t as (key: string) => string;
+  const t = res.locals.t as Translate;
   const say = (key: string, _fallback: string) => t(key);
   const unavailable = error instanceof UnavailableError && !(error instanceof BusyError);
   const title =
@@ -94,16 +96,13 @@ function renderHtml(res: Response, error: AppError, requestId: string, stack: st
     unavailable ? say('error.503.title', 'Service temporarily unavailable') :
     error.status >= 500 && !(error instanceof BusyError) ? say('error.500.title', 'Server error') :
     say('error.generic.title', 'Request failed');
-  // A client error with a catalogued code is explained in the page's language; others say
-  // what the thrower wrote (domain errors carry messages meant for people).
-  const codeKey = `error.code.${error.code}`;
-  const catalogued = t(codeKey);
+  // A client error with a catalogue message or a catalogued code is explained in the page's
+  // language; others say what the thrower wrote (domain errors carry messages meant for people).
   const message =
     error.status === 404 ? say('error.404.body', error.message) :
     unavailable ? say('error.503.body', 'The database is temporarily unreachable.') :
     error.status >= 500 && !(error instanceof BusyError) ? say('error.500.body', 'Internal server error') :
-    catalogued !== codeKey && !(error instanceof ValidationError) ? catalogued :
-    error.message;
+    describeError(t, error);
   res.render('errors/error', { title, message, requestId, stack }, (renderError, html) => {
     // If even the error page cannot render (e.g. a broken template), answer in plain text.
     if (renderError) res.type('text/plain').send(`${title}\n${message}\n${requestId}`);

@@ -110,14 +110,7 @@ export function regionFromCreditCode(input: BuildInput, creditCode: string): { n
   const division = creditCode.slice(2, 8);
   const name = input.context.divisionName(division);
   if (name) return { name };
-  const column = input.headerOf('creditCode');
-  return {
-    error: {
-      field: 'creditCode',
-      code: 'unknown_division',
-      message: `文件没有「所属区域」列，所属区域按「${column}」第 3–8 位的行政区划码 ${division} 确定，但行政区划字典中没有 ${division}：请在字典页（/admin/dictionaries）的「行政区划」表中添加该代码及名称后重新导入`,
-    },
-  };
+  return { error: { field: 'creditCode', code: 'unknown_division', params: { division } } };
 }
 
 /** A derived region never overwrites a stored one: that may be finer (a township) or corrected by hand. */
@@ -133,14 +126,14 @@ function specialRosters(input: BuildInput): { value?: object[] } | { errors: Fie
   if (!present.has('rosters')) {
     const stray = ['licenceNumbers', 'licenceExpiries'].find((f) => ((values[f] as unknown[] | undefined) ?? []).length > 0);
     if (!stray) return {};
-    return { errors: [{ field: stray, code: 'roster_missing', message: `「${input.headerOf(stray)}」需要对应的「专项库」列` }] };
+    return { errors: [{ field: stray, code: 'roster_missing', params: { rosterColumn: input.headerOf('rosters') } }] };
   }
   const rosters = (values.rosters as string[] | undefined) ?? [];
   const numbers = (values.licenceNumbers as string[] | undefined) ?? [];
   const expiries = (values.licenceExpiries as Date[] | undefined) ?? [];
   for (const [field, list] of [['licenceNumbers', numbers], ['licenceExpiries', expiries]] as const) {
     if (list.length > rosters.length) {
-      return { errors: [{ field, code: 'list_mismatch', message: `「${input.headerOf(field)}」有 ${list.length} 项，多于「专项库」的 ${rosters.length} 项` }] };
+      return { errors: [{ field, code: 'list_mismatch', params: { count: list.length, rosters: rosters.length, rosterColumn: input.headerOf('rosters') } }] };
     }
   }
   return {
@@ -154,7 +147,6 @@ function specialRosters(input: BuildInput): { value?: object[] } | { errors: Fie
 
 export const entities: KindDefinition = {
   kind: 'entities',
-  noun: '市场主体',
   model: MarketEntity,
   keyField: 'creditCode',
   columns: ENTITY_COLUMNS,

@@ -22,7 +22,7 @@ const status = enumOf<(typeof INSPECTOR_STATUSES)[number]>({
   synonyms: { 在岗: '有效', 正常: '有效', 在职: '有效', 启用: '有效', valid: '有效', active: '有效', 停用: '失效', 离岗: '失效', 离职: '失效', 注销: '失效', 过期: '失效', invalid: '失效', inactive: '失效' },
 });
 
-const itemCode = codeText(8, { regex: /^[A-Z]\d{2,4}$/, hint: '应为一个大写字母加 2–4 位数字，如 A01' });
+const itemCode = codeText(8, { regex: /^[A-Z]\d{2,4}$/, hint: 'item_code' });
 
 export const INSPECTOR_COLUMNS: ColumnSpec[] = [
   { field: 'inspectorId', label: '人员编号', aliases: ['工号', '人员代码', 'inspector_id'], parse: codeText(ID_MAX) },
@@ -53,9 +53,9 @@ function build(input: BuildInput): BuildResult {
   const id = values.inspectorId as string | undefined;
   const number = certificate?.number;
   if (!id && !number) {
-    errors.push({ field: input.present.has('inspectorId') ? 'inspectorId' : 'certificateNumber', code: 'required', message: '「人员编号」和「执法证号」至少填写一项' });
+    errors.push({ field: input.present.has('inspectorId') ? 'inspectorId' : 'certificateNumber', code: 'required', variant: 'id_or_certificate' });
   } else if (!id && (number as string).length > ID_MAX) {
-    errors.push({ field: 'certificateNumber', code: 'too_long', message: `没有人员编号时以执法证号作编号，但「${input.headerOf('certificateNumber')}」超过 ${ID_MAX} 个字符；请填写人员编号` });
+    errors.push({ field: 'certificateNumber', code: 'too_long', variant: 'certificate_as_id', params: { max: ID_MAX } });
   }
   if (errors.length > 0) return { errors };
   // A key prefix keeps "id A1" and "certificate A1" apart in the in-file duplicate check.
@@ -74,10 +74,10 @@ function buildCertificate(input: BuildInput, errors: FieldError[]) {
   const validFrom = values.certificateValidFrom as Date | undefined;
   const validUntil = values.certificateValidUntil as Date | undefined;
   for (const [field, value] of [['certificateValidFrom', validFrom], ['certificateValidUntil', validUntil]] as const) {
-    if (!value) errors.push({ field, code: 'required', message: `有执法证号时「${input.headerOf(field)}」不能为空` });
+    if (!value) errors.push({ field, code: 'required', variant: 'with_certificate', params: { certificateColumn: input.headerOf('certificateNumber') } });
   }
   if (validFrom && validUntil && validFrom > validUntil) {
-    errors.push({ field: 'certificateValidUntil', code: 'date_order', message: `「${input.headerOf('certificateValidUntil')}」早于「${input.headerOf('certificateValidFrom')}」` });
+    errors.push({ field: 'certificateValidUntil', code: 'date_order', params: { fromColumn: input.headerOf('certificateValidFrom') } });
   }
   const issuer = values.certificateIssuer as string | undefined;
   return { number, ...(issuer ? { issuer } : {}), validFrom, validUntil };
@@ -115,7 +115,6 @@ function mergeInto(existing: Record<string, any>, row: ValidRow): Record<string,
 
 export const inspectors: KindDefinition = {
   kind: 'inspectors',
-  noun: '执法检查人员',
   model: Inspector,
   keyField: 'inspectorId',
   columns: INSPECTOR_COLUMNS,

@@ -22,7 +22,7 @@ const itemKind = enumOf<(typeof ITEM_KINDS)[number]>({
 });
 
 export const ITEM_COLUMNS: ColumnSpec[] = [
-  { field: 'code', label: '事项编码', aliases: ['事项代码', '编码', '事项编号', 'item_code'], parse: codeText(8, { regex: /^[A-Z]\d{2,4}$/, hint: '应为一个大写字母加 2–4 位数字，如 A01' }), required: true },
+  { field: 'code', label: '事项编码', aliases: ['事项代码', '编码', '事项编号', 'item_code'], parse: codeText(8, { regex: /^[A-Z]\d{2,4}$/, hint: 'item_code' }), required: true },
   { field: 'name', label: '事项名称', aliases: ['抽查事项', '检查事项', '名称', 'item_name'], parse: text(200), required: true },
   { field: 'legalBasis', label: '抽查依据', aliases: ['检查依据', '依据', '法律依据', 'legal_basis'], parse: text(2000) },
   { field: 'departmentCode', label: '抽查主体', aliases: ['部门', '部门编码', '检查主体', '实施主体', '抽查部门', 'department', 'department_code'], parse: text(100), required: true },
@@ -52,7 +52,6 @@ function build(input: BuildInput): BuildResult {
 
 export const items: KindDefinition = {
   kind: 'items',
-  noun: '抽查事项',
   model: InspectionItem,
   keyField: 'code',
   columns: ITEM_COLUMNS,

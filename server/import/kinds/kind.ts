@@ -3,6 +3,7 @@
 // one-to-one columns into fields.
 import type { Model } from 'mongoose';
 import { Department, DictionaryEntry } from '../../../models/index.js';
+import type { CellError } from '../cells.js';
 import type { ColumnRules } from '../columns.js';
 import type { ImportKind, ValidRow } from '../types.js';
 
@@ -14,11 +15,10 @@ export interface KindContext {
   divisionName(code: string): string | undefined;
 }
 
-export interface FieldError {
+/** A row error from checks across columns: code, variant and params as in cells.ts. */
+export interface FieldError extends CellError {
   /** The field whose column is blamed in the report. */
   field: string;
-  code: string;
-  message: string;
 }
 
 export interface BuildInput {
@@ -34,8 +34,6 @@ export type BuildResult =
 
 export interface KindDefinition extends ColumnRules {
   kind: ImportKind;
-  /** Chinese name for messages ("市场主体"). */
-  noun: string;
   model: Model<any>;
   /** The document field holding the natural key that upserts match on. */
   keyField: string;
@@ -85,7 +83,5 @@ export function resolveDepartment(input: BuildInput, field: string): { code?: st
   if (typeof raw !== 'string') return {};
   const code = input.context.departmentCode(raw);
   if (code) return { code };
-  return {
-    error: { field, code: 'unknown_department', message: `「${input.headerOf(field)}」的「${raw}」不是已登记的部门编码或部门名称` },
-  };
+  return { error: { field, code: 'unknown_department', params: { given: raw } } };
 }
