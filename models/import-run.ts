@@ -76,6 +76,8 @@ const importRunSchema = new Schema(
     claimKey: { type: String },
     columns: { type: [{ header: String, field: String, _id: false }], default: [] },
     unknownColumns: { type: [String], default: [] },
+    /** A header naming a field an earlier column already feeds: ignored (older runs listed these in unknownColumns). */
+    repeatedColumns: { type: [{ header: String, first: String, _id: false }], default: [] },
     /** The CSV error report, relative to DATA_DIR; absent when no row was rejected. */
     errorReport: { path: { type: String }, count: { type: Number, default: 0 } },
     sampleErrors: { type: [rowErrorSchema], default: [] },

@@ -90,9 +90,11 @@ function printSummary(summary: ImportSummary, options: CliOptions): void {
     `  rows read ${counts.read}: inserted ${counts.inserted}, updated ${counts.updated}, unchanged ${counts.unchanged}, duplicates ${counts.duplicates}, rejected ${counts.rejected}`,
     `  time ${summary.elapsedSeconds}s${summary.resumedFromRow ? `, resumed after row ${summary.resumedFromRow}` : ''}`,
   ];
-  if (summary.unknownColumns.length > 0) lines.push(`  ignored columns: ${summary.unknownColumns.join(', ')}`);
+  const t = translator(options.locale);
+  const ignored = [...summary.unknownColumns, ...summary.repeatedColumns.map((c) => t('import.unknownColumn.repeated', { ...c }))];
+  if (ignored.length > 0) lines.push(`  ignored columns: ${ignored.join(', ')}`);
   if (summary.errorReport) lines.push(`  error report (${summary.errorReport.count} errors): ${summary.errorReport.path}`);
-  if (summary.failure) lines.push(`  failed: ${failureText(translator(options.locale), summary.failure)}`);
+  if (summary.failure) lines.push(`  failed: ${failureText(t, summary.failure)}`);
   if (summary.status === 'interrupted') lines.push('  run the same command again to resume');
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -27,6 +27,8 @@ export interface ColumnRules {
   requiredWith?: Readonly<Record<string, readonly string[]>>;
 }
 
+export interface RepeatedColumn { header: string; first: string }
+
 export interface ColumnMapping {
   /** Per column index of the file: the spec it feeds, if any. */
   byIndex: (ColumnSpec | undefined)[];
@@ -35,8 +37,10 @@ export interface ColumnMapping {
   /** Fields that have a column in this file. */
   present: Set<string>;
   mapped: { header: string; field: string }[];
-  /** Headers that feed nothing (unknown or repeated), reported once per file. */
+  /** Headers that feed nothing, reported once per file. */
   unknown: string[];
+  /** Headers mapping to a field an earlier column already feeds: ignored, reported with that column. */
+  repeated: RepeatedColumn[];
 }
 
 /** Normal form of a header for matching. */
@@ -55,7 +59,7 @@ export function mapColumns(rules: ColumnRules, header: string[]): ColumnMapping 
   for (const spec of rules.columns) {
     for (const name of [spec.label, spec.field, ...spec.aliases]) lookup.set(headerKey(name), spec);
   }
-  const mapping: ColumnMapping = { byIndex: [], headers: [], present: new Set(), mapped: [], unknown: [] };
+  const mapping: ColumnMapping = { byIndex: [], headers: [], present: new Set(), mapped: [], unknown: [], repeated: [] };
   const firstHeaderOf = new Map<string, string>();
   header.forEach((raw, index) => {
     const text = raw.replace(/^\uFEFF/, '').trim();
@@ -65,7 +69,7 @@ export function mapColumns(rules: ColumnRules, header: string[]): ColumnMapping 
     if (!spec) {
       mapping.unknown.push(text);
     } else if (mapping.present.has(spec.field)) {
-      mapping.unknown.push(`${text}（与「${firstHeaderOf.get(spec.field)}」重复，已忽略）`);
+      mapping.repeated.push({ header: text, first: firstHeaderOf.get(spec.field) as string });
     } else {
       mapping.byIndex[index] = spec;
       mapping.present.add(spec.field);

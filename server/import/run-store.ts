@@ -12,6 +12,7 @@ import { ImportRun, type ImportCounts, type ImportKind, type ImportRowError, typ
 import { ConflictError, isDuplicateKeyError, renderMessage } from '../errors.js';
 import { translator } from '../i18n/index.js';
 import type { RunFailure } from './messages.js';
+import type { RepeatedColumn } from './columns.js';
 
 /** A running attempt without a heartbeat for this long is considered dead. */
 export const STALE_AFTER_MS = 30_000;
@@ -29,6 +30,7 @@ export interface RunStart {
   startedBy: { userId?: Types.ObjectId | string | undefined; username: string; via: 'web' | 'cli' | 'api' };
   columns: { header: string; field: string }[];
   unknownColumns: string[];
+  repeatedColumns: RepeatedColumn[];
 }
 
 export interface Resumption {

@@ -23,6 +23,8 @@ export interface ImportRunView {
   status: ImportStatus;
   progress: ImportProgress;
   unknownColumns: string[];
+  /** Columns ignored because an earlier one feeds the same field (none on runs from before). */
+  repeatedColumns: { header: string; first: string }[];
   errorCount: number;
   hasErrorReport: boolean;
   sampleErrors: ImportRowError[];
@@ -85,6 +87,7 @@ function toView(run: RunDocument): ImportRunView {
       lastCommittedRow: run.lastCommittedRow ?? 0, startedAt: run.startedAt, now: end,
     }),
     unknownColumns: run.unknownColumns ?? [],
+    repeatedColumns: (run.repeatedColumns ?? []).map((c) => ({ header: c.header ?? '', first: c.first ?? '' })),
     errorCount: run.errorReport?.count ?? 0,
     hasErrorReport: Boolean(run.errorReport?.path),
     sampleErrors: (run.sampleErrors ?? []) as ImportRowError[],

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Types } from 'mongoose';
 import type { ImportCounts } from '../../models/import-run.js';
-import { mapColumns, type ColumnMapping } from './columns.js';
+import { mapColumns, type ColumnMapping, type RepeatedColumn } from './columns.js';
 import type { Encoding } from './encoding.js';
 import { ImportEngine } from './engine.js';
 import { ErrorReportWriter, errorReportPath } from './error-report.js';
@@ -52,6 +52,7 @@ export interface ImportSummary {
   counts: ImportCounts;
   written: number;
   unknownColumns: string[];
+  repeatedColumns: RepeatedColumn[];
   /** Absolute path of the CSV error report, when any row was rejected. */
   errorReport?: { path: string; count: number };
   failure?: RunFailure;
@@ -65,6 +66,7 @@ export interface ImportHandle {
   runId: string;
   resumedFromRow?: number;
   unknownColumns: string[];
+  repeatedColumns: RepeatedColumn[];
   done: Promise<ImportSummary>;
 }
 
@@ -81,6 +83,7 @@ export async function startImport(request: ImportRequest): Promise<ImportHandle>
     opened = await openAndMap(request, file, start);
     start.columns = opened.mapping.mapped;
     start.unknownColumns = opened.mapping.unknown;
+    start.repeatedColumns = opened.mapping.repeated;
     claimed = await claimRun(start);
   } catch (error) {
     // A refused upload is not kept (see retention.ts); a CLI file is the user's own.
@@ -91,7 +94,7 @@ export async function startImport(request: ImportRequest): Promise<ImportHandle>
   const { source, mapping } = opened;
   const runId = String(claimed.runId);
   const done = execute(request, { file, source, mapping, runId: claimed.runId, resume: claimed.resume });
-  return { runId, unknownColumns: mapping.unknown, done, ...(claimed.resume ? { resumedFromRow: claimed.resume.fromRow } : {}) };
+  return { runId, unknownColumns: mapping.unknown, repeatedColumns: mapping.repeated, done, ...(claimed.resume ? { resumedFromRow: claimed.resume.fromRow } : {}) };
 }
 
 function runStart(request: ImportRequest, file: StoredFile): RunStart {
@@ -106,6 +109,7 @@ function runStart(request: ImportRequest, file: StoredFile): RunStart {
     startedBy: { userId: request.user.userId, username: request.user.username, via: request.user.via ?? 'web' },
     columns: [],
     unknownColumns: [],
+    repeatedColumns: [],
   };
 }
 
@@ -183,6 +187,7 @@ function summarise(
     counts,
     written: counts.inserted + counts.updated,
     unknownColumns: prepared.mapping.unknown,
+    repeatedColumns: prepared.mapping.repeated,
     format: prepared.source.format,
     elapsedSeconds: Math.round((Date.now() - startedAt.getTime()) / 100) / 10,
     ...(prepared.source.encoding ? { encoding: prepared.source.encoding } : {}),

@@ -103,7 +103,7 @@ function importsApiRouter({ dataDir }: FeatureDeps): Router {
   const router = Router();
   router.post('/:kind', async (req, res) => {
     const handle = await startFromUpload(req, res, dataDir, 'api', req.params.kind);
-    res.status(202).location(`/api/v1/imports/${handle.runId}`).json({ runId: handle.runId, unknownColumns: handle.unknownColumns, resumedFromRow: handle.resumedFromRow ?? null });
+    res.status(202).location(`/api/v1/imports/${handle.runId}`).json({ runId: handle.runId, unknownColumns: handle.unknownColumns, repeatedColumns: handle.repeatedColumns, resumedFromRow: handle.resumedFromRow ?? null });
   });
   router.get('/', async (_req, res) => {
     res.json({ runs: await listImportRuns({ limit: 50 }) });

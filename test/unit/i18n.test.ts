@@ -8,6 +8,7 @@ import { LOCALES } from '../../server/i18n/index.js';
 import { PROJECT_ROOT, VIEWS_DIR } from '../../server/paths.js';
 import { ROLES } from '../../models/user.js';
 import { NAV_DESTINATIONS } from '../../server/access/nav.js';
+import { FILE_MESSAGE_KEYS, ROW_MESSAGE_KEYS } from '../../server/import/messages.js';
 
 const zh = LOCALES['zh-CN'] as Record<string, string>;
 const en = LOCALES.en as Record<string, string>;
@@ -86,6 +87,42 @@ describe('the message catalogues', () => {
     expect(codes.size).to.be.greaterThan(30);
     const missing = [...codes].filter((code) => !(`error.field.${code}` in zh));
     expect(missing).to.deep.equal([]);
+  });
+
+  it('have import.row.<code> and import.file.<problem> for every code and variant the importer emits, in both languages', async () => {
+    const emitted = new Set<string>(['import.row.control_character', 'import.row.malformed_unicode']); // codes of unsafeTextReason
+    const dir = join(PROJECT_ROOT, 'server', 'import');
+    const rowPatterns = [
+      /fail\('([a-z_]+)'(?:, [^,)]+, '([a-z_]+)')?/g, // cells.ts: fail(code, params?, variant?)
+      /code: '([a-z_]+)'(?:, variant: '([a-z_]+)')?/g, // kinds: FieldError
+      /hint: '([a-z_]+)'/g, // codeText patterns: invalid_format.<hint>
+      /^\s+[a-z_]+: '(credit_code_[a-z_]+)'/gm,
+    ];
+    for (const file of await sourceFiles(dir)) {
+      const text = await readFile(file, 'utf8');
+      for (const [index, pattern] of rowPatterns.entries()) {
+        for (const match of text.matchAll(pattern)) {
+          emitted.add(index === 2 ? `import.row.invalid_format.${match[1]}` : `import.row.${match[1]}${match[2] ? `.${match[2]}` : ''}`);
+        }
+      }
+      for (const match of text.matchAll(/new ImportFileError\('([a-z_]+)', (?:'([a-z_]+)'|undefined)/g)) emitted.add(`import.file.${match[1]}${match[2] ? `.${match[2]}` : ''}`);
+      for (const match of text.matchAll(/tooLarge\('([a-z_]+)'/g)) emitted.add(`import.file.too_large.${match[1]}`);
+      for (const match of text.matchAll(/key: '(import\.[a-z_.]+)'/g)) emitted.add(match[1] as string);
+      for (const match of text.matchAll(/notFound\('([a-z_]+)'/g)) emitted.add(`import.file.${match[1]}`);
+    }
+    expect(emitted.size).to.be.greaterThan(40);
+    // The lists in messages.ts name every one (a new code without both messages fails here).
+    const listed = new Set([...ROW_MESSAGE_KEYS, ...FILE_MESSAGE_KEYS]);
+    // invalid_format's variant is the pattern's hint (collected above); internal_error is a run's failure code, not a row's.
+    const notMessages = new Set(['import.row.invalid_format', 'import.row.internal_error']);
+    expect([...emitted].filter((key) => !listed.has(key) && !notMessages.has(key))).to.deep.equal([]);
+    expect([...listed].filter((key) => !(key in zh) || !(key in en))).to.deep.equal([]);
+  });
+
+  it('give an English reader of import messages no Chinese but the values quoted from the file', () => {
+    for (const key of [...ROW_MESSAGE_KEYS, ...FILE_MESSAGE_KEYS].filter((k) => !k.startsWith('import.report.'))) {
+      expect(en[key]?.replace(/“[^”]*”/g, ''), key).to.not.match(/[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/);
+    }
   });
 });
 

@@ -60,7 +60,8 @@ describe('import parsing', () => {
   it('headers: synonyms, full-width brackets, "*" markers and hints map; unknown and repeated ones are reported', () => {
     const mapping = mapColumns(KINDS.entities, ['*统一社会信用代码', '主体名称', '市场主体类型', '所属区域', '成立日期（YYYY-MM-DD）', '名称', '备注', '']);
     expect(mapping.mapped.map((m) => m.field)).to.deep.equal(['creditCode', 'name', 'type', 'region', 'foundedOn']);
-    expect(mapping.unknown).to.deep.equal(['名称（与「主体名称」重复，已忽略）', '备注']);
+    expect(mapping.unknown).to.deep.equal(['备注']);
+    expect(mapping.repeated).to.deep.equal([{ header: '名称', first: '主体名称' }]);
     expect(mapColumns(KINDS.entities, ['credit_code', 'NAME', 'Type', 'region']).mapped).to.have.length(4);
   });
 
