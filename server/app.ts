@@ -28,6 +28,7 @@ import { navLinksFor } from './access/nav.js';
 import { decide } from './access/policy.js';
 import { formatDateTime, formatDay } from './time.js';
 import { actorOf } from './auth/actor.js';
+import { defaultDrawSettings, type DrawSettings } from './plans/settings.js';
 
 /** Form and JSON bodies are small; uploads (multipart) are streamed by their own routes. */
 const BODY_LIMIT = '100kb';
@@ -52,17 +53,19 @@ export interface AppDependencies {
   timeZone?: string;
   /** Where uploads and import error reports are kept (config DATA_DIR). */
   dataDir?: string;
+  /** Settings of the plan/task/draw use cases; defaults to the app's clock and time zone, no drand relays. */
+  draws?: DrawSettings;
 }
 
 export function createApp({
   config, logger, isReady = () => isDatabaseReady(), sessionSecret = randomBytes(32).toString('hex'),
   sessionStore, clock = () => new Date(), mounts = MOUNTS, accessTable = mounts === MOUNTS ? ACCESS_TABLE : accessTableOf(mounts),
-  timeZone = 'Asia/Shanghai', dataDir = join(tmpdir(), 'shuangsuiji-data'),
+  timeZone = 'Asia/Shanghai', dataDir = join(tmpdir(), 'shuangsuiji-data'), draws = defaultDrawSettings({ now: clock, timeZone }),
 }: AppDependencies): Express {
   // Secure cookies need HTTPS end to end as Express sees it: in production, or behind a TLS proxy.
   const secureCookies = config.isProduction || config.TRUST_PROXY;
   const access = accessControl(accessTable);
-  const deps: FeatureDeps = { secureCookies, clock, timeZone, dataDir, isReady, actorOf };
+  const deps: FeatureDeps = { secureCookies, clock, timeZone, dataDir, isReady, actorOf, draws };
   const app = express();
   app.set('view engine', 'ejs');
   app.set('views', VIEWS_DIR);

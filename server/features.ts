@@ -17,6 +17,9 @@ import { inspectorsAdminApiMount, inspectorsAdminMount } from './routes/admin-in
 import { drawSpecMount, drawSpecTextMount, verifyApiMount, verifyPageMount } from './routes/verify.js';
 import { importsApiMount, importsPageMount } from './routes/admin-imports.js';
 import { dictionariesAdminMount, itemsAdminMount } from './routes/admin-catalog.js';
+import { plansMount } from './routes/plans.js';
+import { tasksMount } from './routes/tasks.js';
+import { announcementsMount } from './routes/announcements.js';
 
 export const MOUNTS: readonly RouterMount[] = [
   healthMount, // before sessions: probes
@@ -27,6 +30,7 @@ export const MOUNTS: readonly RouterMount[] = [
   verifyPageMount,
   drawSpecMount,
   drawSpecTextMount,
+  announcementsMount,
   // signing in, one's own account
   loginMount,
   logoutMount,
@@ -42,6 +46,9 @@ export const MOUNTS: readonly RouterMount[] = [
   dictionariesAdminMount,
   importsPageMount,
   usersAdminMount,
+  // plans, tasks and draws (supervisors)
+  plansMount,
+  tasksMount,
   // JSON API
   sessionApiMount,
   itemsApiMount,

@@ -70,10 +70,11 @@ async function start(config: Config, logger: Logger, shutdown: Shutdown, onDatab
   }
 
   const sessionSecret = await sessionSecretFor(config, logger);
-  const app = createApp({ config, logger, sessionSecret, timeZone: config.TIME_ZONE, dataDir: config.dataDir });
+  const draws = drawSettingsFrom(config);
+  const app = createApp({ config, logger, sessionSecret, timeZone: config.TIME_ZONE, dataDir: config.dataDir, draws });
   const server = await listen(app, config);
   shutdown.register('http server', () => closeServer(server));
-  const scheduler = startScheduler(scheduledJobs({ timeZone: config.TIME_ZONE, dataDir: config.dataDir, draws: drawSettingsFrom(config) }), { timeZone: config.TIME_ZONE, logger });
+  const scheduler = startScheduler(scheduledJobs({ timeZone: config.TIME_ZONE, dataDir: config.dataDir, draws }), { timeZone: config.TIME_ZONE, logger });
   shutdown.register('scheduler', () => scheduler.stop());
   logger.info(`ready: http://${config.HOST}:${config.PORT}/`);
 }

@@ -17,6 +17,8 @@ export const NAV_DESTINATIONS: readonly NavLink[] = [
   { href: '/items', label: 'nav.items' },
   { href: '/inspectors', label: 'nav.inspectors' },
   { href: '/verify', label: 'nav.verify' },
+  { href: '/plans', label: 'nav.plans' },
+  { href: '/tasks', label: 'nav.tasks' },
   { href: '/admin/entities', label: 'nav.entities' },
   { href: '/admin/inspectors', label: 'nav.inspectorRoster' },
   { href: '/admin/items', label: 'nav.catalogItems' },

@@ -5,6 +5,7 @@
 import type { Request, Router } from 'express';
 import type { AuditActor } from '../../models/audit-event.js';
 import type { RouteRules } from '../access/rules.js';
+import type { DrawSettings } from '../plans/settings.js';
 
 /** What router factories may use; built once per app by createApp. */
 export interface FeatureDeps {
@@ -20,6 +21,8 @@ export interface FeatureDeps {
   isReady: () => Promise<boolean>;
   /** The audit actor of a signed-in request. */
   actorOf: (req: Request) => AuditActor;
+  /** Clock, relays, caps and time zone of the plan/task/draw use cases (config in main.ts). */
+  draws: DrawSettings;
 }
 
 export interface RouterMount {

@@ -5,6 +5,7 @@ import { Router } from 'express';
 import type { Role } from '../../models/user.js';
 import { ADMIN, INSPECTOR, SUPERVISOR } from '../access/rules.js';
 import { mount } from './mount.js';
+import { supervisorStartRouter } from './plans-start.js';
 
 /** Where a role lands after signing in (when no page asked for the login). */
 export const START_PAGES: Readonly<Record<Role, string>> = {
@@ -28,5 +29,6 @@ function startRouter(view: string): () => Router {
 }
 
 export const adminStartMount = mount({ path: START_PAGES.admin, rules: { 'GET /': ADMIN }, router: startRouter('start/admin') });
-export const supervisorStartMount = mount({ path: START_PAGES.supervisor, rules: { 'GET /': SUPERVISOR }, router: startRouter('start/supervisor') });
+// The supervisor's page lists their plans and tasks (server/routes/plans-start.ts).
+export const supervisorStartMount = mount({ path: START_PAGES.supervisor, rules: { 'GET /': SUPERVISOR }, router: supervisorStartRouter });
 export const inspectorStartMount = mount({ path: START_PAGES.inspector, rules: { 'GET /': INSPECTOR }, router: startRouter('start/inspector') });
