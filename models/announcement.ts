@@ -23,6 +23,13 @@ const announcementSchema = new Schema({
   text: { type: String, required: true, multiline: true },
   poolChunks: { type: Number, required: true, min: 0 },
   rosterChunks: { type: Number, required: true, min: 0 },
+  /**
+   * Joint tasks (部门联合抽查): 'teams' announces one participating department's own inspector
+   * draw for the entities the initiating department drew (run `entityRunKey`).
+   */
+  phase: { type: String, enum: ['entities', 'teams'], default: 'entities' },
+  teamDepartment: { type: String, maxlength: 32 },
+  entityRunKey: { type: String, maxlength: 120 },
   /** Per exclusion reason, with the entities left out before the pool (not in the conditions). */
   exclusions: { type: Schema.Types.Mixed, default: () => ({}) },
   announcedAt: { type: Date, required: true },

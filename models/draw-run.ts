@@ -78,7 +78,8 @@ const drawnEntitySchema = new Schema({
   creditCode: { type: String, required: true },
   name: { type: String, default: '' },
   stratumId: { type: String, required: true },
-  role: { type: String, required: true, enum: ['selected', 'alternate'] },
+  /** 'team': a participating department's team for an entity of a joint task (not a draw of it). */
+  role: { type: String, required: true, enum: ['selected', 'alternate', 'team'] },
   order: { type: Number, required: true },
   team: { type: [String], default: [] },
   superseded: { type: Boolean, default: false },

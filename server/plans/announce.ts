@@ -58,7 +58,8 @@ export async function gather(task: TaskRecord, slot: Date, attempt: number, sett
   const atCap = await entitiesAtCap(new Set(pool.map((e) => e.creditCode)), Number(inspectionDate.slice(0, 4)), task.departmentCode, settings.caps);
   const a = task.assignment;
   const departments = a?.allowedDepartments?.length ? a.allowedDepartments : [task.departmentCode, ...(task.participatingDepartments ?? [])];
-  const roster = a?.teamSize ? await readRoster(departments, settings.timeZone) : undefined;
+  // A joint task's entity draw announces no inspector phase: each department draws its own teams.
+  const roster = a?.teamSize && !task.joint ? await readRoster(departments, settings.timeZone) : undefined;
   const assignment = a?.teamSize && roster
     ? { inspectors: roster, teamSize: a.teamSize, maxAssignmentsPerInspector: a.maxAssignmentsPerInspector ?? 1, requiredQualifications: a.requiredQualifications ?? [], allowedDepartments: departments }
     : undefined;
@@ -100,18 +101,38 @@ export async function announceSlot(task: TaskRecord, slot: Date, acting: Acting,
   if (existing) return existing;
   const blocker = await drawBlocker(task);
   if (blocker) throw new DrawBlockedError(`Cannot announce: ${blocker}.`);
+  const drawAt = options.drawAt ?? slot;
+  if (drawAt <= settings.now()) throw new DrawBlockedError('The draw time has passed: a draw is announced before its random values can exist.');
+  const g = await gather(task, slot, attempt, settings);
+  return freezeAndStore({ task, key, slot, attempt, drawAt, g, repeatWindowDays: task.repeatWindowDays ?? 0, trigger: options.trigger ?? 'request' }, acting, settings);
+}
+
+export interface StoreParams {
+  task: TaskRecord;
+  key: string;
+  slot: Date;
+  attempt: number;
+  drawAt: Date;
+  g: Gathered;
+  repeatWindowDays: number;
+  trigger: string;
+  /** A joint task's department team draw (announcement model: phase, teamDepartment, entityRunKey). */
+  teams?: { department: string; entityRunKey: string };
+}
+
+/** Freezes `g` into an announcement and stores it (chunks and secret first, the head last). */
+export async function freezeAndStore(p: StoreParams, acting: Acting, settings: DrawSettings): Promise<AnnouncementRecord> {
+  const { task, key, slot, attempt, drawAt, g, repeatWindowDays } = p;
   const now = settings.now();
   const nowSec = Math.floor(now.getTime() / 1000);
-  const drawAt = options.drawAt ?? slot;
   const drawAtSec = Math.ceil(drawAt.getTime() / 1000);
   if (drawAtSec <= nowSec) throw new DrawBlockedError('The draw time has passed: a draw is announced before its random values can exist.');
-  const g = await gather(task, slot, attempt, settings);
   const reveal = task.sources?.commitReveal ? secretHex(randomBytes(32)) : null;
   let frozen;
   try {
     frozen = freezeAnnouncement({
       taskId: g.taskId, announcedAt: isoSeconds(nowSec), inspectionDate: g.inspectionDate, pool: g.pool, strata: g.strata,
-      exclusions: { repeatWindowDays: task.repeatWindowDays ?? 0, atCap: g.atCap.map((c) => c.creditCode) },
+      exclusions: { repeatWindowDays, atCap: g.atCap.map((c) => c.creditCode) },
       ...(g.assignment ? { assignment: g.assignment } : {}),
       randomness: { entities: declareSources(task, nowSec, drawAtSec), inspectors: null, commitment: reveal ? commitmentOf(reveal) : null },
     });
@@ -131,9 +152,10 @@ export async function announceSlot(task: TaskRecord, slot: Date, acting: Acting,
   try {
     const created = await Announcement.create({
       key, taskId: task._id, slot, attempt, drawAt, digest, text, poolChunks, rosterChunks, exclusions, announcedAt: new Date(nowSec * 1000),
+      ...(p.teams ? { phase: 'teams', teamDepartment: p.teams.department, entityRunKey: p.teams.entityRunKey } : {}),
       announcedBy: { kind: acting.actor.kind, label: acting.actor.label, ...(acting.actor.kind === 'user' ? { userId: acting.actor.userId } : {}) },
     });
-    await recordAudit({ ...auditContext(acting), action: 'draw.announce', target: taskTarget(task), after: { key, digest, drawAt: drawAt.toISOString(), poolSize: announcement.pool.size, sources: announcement.randomness.entities, trigger: options.trigger ?? 'request' } });
+    await recordAudit({ ...auditContext(acting), action: 'draw.announce', target: taskTarget(task), after: { key, digest, drawAt: drawAt.toISOString(), poolSize: announcement.pool.size, sources: announcement.randomness.entities, trigger: p.trigger, ...(p.teams ? { teams: p.teams.department } : {}) } });
     return created.toObject() as AnnouncementRecord;
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;

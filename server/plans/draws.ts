@@ -122,7 +122,10 @@ export async function completeRun(run: DrawRunRecord, settings: DrawSettings): P
   const base = { runKey: run.key, taskId: run.taskId, departmentCode: task.departmentCode, inspectionType: task.inspectionType, year: Number(drawnOn.slice(0, 4)), drawnOn, superseded: false };
   const rows: Record<string, unknown>[] = [];
   let order = 0;
-  for (const s of record.strata) {
+  if (a.phase === 'teams') {
+    // A department's teams for a joint task's entities: rows of role 'team', never counted as draws.
+    for (const t of record.assignment?.teams ?? []) rows.push({ ...base, _id: `${run.key}|${t.creditCode}`, creditCode: t.creditCode, name: names.get(t.creditCode) ?? '', stratumId: t.stratumId, role: 'team', order: order++, team: t.inspectors });
+  } else for (const s of record.strata) {
     for (const code of s.selected) rows.push({ ...base, _id: `${run.key}|${code}`, creditCode: code, name: names.get(code) ?? '', stratumId: s.id, role: 'selected', order: order++, team: teams.get(code) ?? [] });
     for (const code of s.alternates) rows.push({ ...base, _id: `${run.key}|${code}`, creditCode: code, name: names.get(code) ?? '', stratumId: s.id, role: 'alternate', order: order++, team: [] });
   }
@@ -139,9 +142,9 @@ export async function completeRun(run: DrawRunRecord, settings: DrawSettings): P
   crashPoint(settings, 'before-complete');
   const completedAt = settings.now();
   await DrawRun.updateOne({ key: run.key, state: 'drawing' }, { $set: { state: 'complete', summary, recordSha256: sha, completedAt } });
-  if (run.attempt > 1) await supersedeEarlier(run);
+  if (run.attempt > 1 && a.phase !== 'teams') await supersedeEarlier(run);
   await Announcement.updateOne({ _id: a._id }, { $set: { drawnAt: completedAt } });
-  await Task.updateOne({ _id: task._id, status: '待抽取' }, { $set: { status: '已抽取' } });
+  if (a.phase !== 'teams') await Task.updateOne({ _id: task._id, status: '待抽取' }, { $set: { status: '已抽取' } });
   await recordAuditOnce(`${run.key}#complete`, { ...auditContext(SYSTEM), action: 'draw.complete', target: taskTarget(task), after: { key: run.key, digest: a.digest, recordSha256: sha, selected: rows.filter((r) => r.role === 'selected').length } });
   return { state: 'complete', run: (await DrawRun.findOne({ key: run.key }).lean<DrawRunRecord>())! };
 }
