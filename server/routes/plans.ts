@@ -92,7 +92,7 @@ const byKey = (req: Request<{ key: string }>) => req.params.key;
 function plansRouter({ draws }: FeatureDeps): Router {
   const router = Router();
 
-  async function renderPlan(req: Request<{ key: string }>, res: Response, refusal?: { status: number; message: string }): Promise<void> {
+  async function renderPlan(req: Request<{ key: string }>, res: Response, refusal?: { status: number; key: string }): Promise<void> {
     const versions = await planVersions(byKey(req));
     const plan = versions.at(-1);
     if (!plan) throw new NotFoundError('No such plan.');
@@ -100,7 +100,7 @@ function plansRouter({ draws }: FeatureDeps): Router {
     const tasks = viewer(req).role === 'supervisor' ? (await listTasks(actingFor(req))).filter((t) => t.planKey === plan.planKey) : [];
     const names = Object.fromEntries((await departmentOptions()).map((d) => [d.code, d.name]));
     res.status(refusal?.status ?? 200).render('plans/show', {
-      plan, versions: [...versions].reverse(), tasks, names, notice: takeFlash(req), refusal: refusal?.message,
+      plan, versions: [...versions].reverse(), tasks, names, notice: takeFlash(req), refusal: refusal?.key,
       isAuthor: plan.createdBy?.userId?.toString() === viewer(req).id, now: draws.now(),
     });
   }
@@ -143,7 +143,7 @@ function plansRouter({ draws }: FeatureDeps): Router {
     const input = form.ok ? planInput(form.value, plan.leadDepartment) : form;
     const outcome = input.ok
       ? await attempt(async () => {
-        if (!form.ok || !form.value.amendmentReason.trim()) throw new ValidationError({ amendmentReason: 'validation.required' });
+        if (!form.ok || !form.value.amendmentReason.trim()) throw new ValidationError({ amendmentReason: 'required' });
         const { leadDepartment: _lead, ...changes } = input.value;
         return amendPlan(plan.planKey, changes, form.value.amendmentReason, actingFor(req));
       })
@@ -162,8 +162,8 @@ function plansRouter({ draws }: FeatureDeps): Router {
         await run(plan.planKey, req);
       } catch (error) {
         const inScope = plan.leadDepartment === viewer(req).departmentCode;
-        if (error instanceof ConflictError || (error instanceof ForbiddenError && inScope)) return renderPlan(req, res, { status: error instanceof ConflictError ? 409 : 403, message: refused });
-        if (error instanceof ValidationError) return renderPlan(req, res, { status: 422, message: 'error.field.plan.necessity_required' });
+        if (error instanceof ConflictError || (error instanceof ForbiddenError && inScope)) return renderPlan(req, res, { status: error instanceof ConflictError ? 409 : 403, key: refused });
+        if (error instanceof ValidationError) return renderPlan(req, res, { status: 422, key: 'error.field.plan.necessity_required' });
         throw error;
       }
       setFlash(req, done);

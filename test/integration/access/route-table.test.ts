@@ -79,18 +79,18 @@ describe('the access table', () => {
   });
 
   it('a feature mount whose router has a route its rules omit: the route is reported and answers 404, even to an admin', async () => {
-    const plans = mount({
-      path: '/plans',
+    const feature = mount({
+      path: '/example-feature',
       rules: { 'GET /': ['admin', 'supervisor'] },
       router: () => Router().get('/', (_req, res) => { res.send('list'); }).get('/:id', (_req, res) => { res.send('secret'); }),
     });
-    const mounts = [...MOUNTS, plans];
-    const withPlans = createApp({ config, logger, mounts });
-    const report = checkAccessTable(withPlans, accessTableOf(mounts));
-    expect(report.undeclared).to.deep.equal(['GET /plans/:id']);
-    const admin = await signInAs(withPlans, 'admin');
-    await admin.agent.get('/plans').expect(200, 'list');
-    await admin.agent.get('/plans/1').expect(404);
+    const mounts = [...MOUNTS, feature];
+    const withFeature = createApp({ config, logger, mounts });
+    const report = checkAccessTable(withFeature, accessTableOf(mounts));
+    expect(report.undeclared).to.deep.equal(['GET /example-feature/:id']);
+    const admin = await signInAs(withFeature, 'admin');
+    await admin.agent.get('/example-feature').expect(200, 'list');
+    await admin.agent.get('/example-feature/1').expect(404);
   });
 
   it('refuses a route declared twice, by two mounts that reach the same path', () => {
