@@ -9,6 +9,7 @@ import { drawRecord } from '../plans/drawn-list.js';
 import { taskRecordView } from '../plans/pages-support.js';
 import { NotFoundError } from '../errors.js';
 import { LOTTERY_GAMES } from '../randomness/index.js';
+import { departmentOptions } from '../rosters/departments.js';
 import { mount } from './mount.js';
 
 export const announcementsMount = mount({
@@ -30,7 +31,7 @@ function announcementsRouter(): Router {
       task: { id: task._id.toString(), number: task.number, name: task.name, departmentCode: task.departmentCode, participatingDepartments: task.participatingDepartments, targeting: task.targeting, inspectionType: task.inspectionType, inspectionDate: task.inspectionDate, publishList: task.publishList },
       announcements: announcements.map((a) => ({ id: a._id.toString(), key: a.key, attempt: a.attempt, drawAt: a.drawAt, announcedAt: a.announcedAt, digest: a.digest, exclusions: a.exclusions, published: publishedAnnouncement(a), run: runs.find((r) => r.key === a.key) ?? null })),
       redoRequests: redoRequests.map((r) => ({ attempt: r.attempt, reason: r.reason, requestedAt: r.requestedAt, approvedAt: r.approvedAt })),
-      games: LOTTERY_GAMES,
+      games: LOTTERY_GAMES, names: Object.fromEntries((await departmentOptions()).map((d) => [d.code, d.name])),
     });
   });
 

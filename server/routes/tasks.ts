@@ -75,10 +75,10 @@ function tasksRouter({ draws, timeZone }: FeatureDeps): Router {
   async function renderTask(req: TaskReq, res: Response, state: PageState = {}): Promise<void> {
     const acting = actingFor(req);
     const task = await getTask(req.params.id, acting);
-    const [record, waiting, plans] = await Promise.all([taskRecordView(req.params.id), taskStatus(req.params.id, acting, draws), listPlans(acting)]);
+    const [record, waiting, plans, departments] = await Promise.all([taskRecordView(req.params.id), taskStatus(req.params.id, acting, draws), listPlans(acting), departmentOptions()]);
     const announcements = record.announcements.map((a) => ({ ...a, published: publishedAnnouncement(a) }));
     renderForm(res, 'tasks/show', {
-      task, waiting, record, announcements, plan: plans.find((p) => p.planKey === task.planKey) ?? null,
+      task, waiting, record, announcements, names: Object.fromEntries(departments.map((d) => [d.code, d.name])), plan: plans.find((p) => p.planKey === task.planKey) ?? null,
       me: viewer(req).id, manage: task.departmentCode === viewer(req).departmentCode, now: draws.now(),
       nextSlot: nextTaskSlot(task.schedule, draws.now(), timeZone), games: LOTTERY_GAMES,
       notice: takeFlash(req), refusal: state.refusal, detail: state.detail, values: state.values ?? {},
