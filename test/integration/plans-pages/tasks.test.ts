@@ -109,6 +109,18 @@ describe('task pages', () => {
     expect(both).to.contain('data-announcement="2"');
     expect(both).to.contain('名单录入有误');
     expect(await AuditEvent.countDocuments({ action: 'draw.list_view' })).to.equal(0); // published list: not audited
+
+    // Every page of the workflow, in both languages, shows messages, never a raw catalogue key.
+    const rawKey = />[^<]*\b(?:plans|tasks|run|announce|preview|waiting|source|condition)\.[a-zA-Z_]+(?:\.[a-zA-Z_]+)*\b[^<]*</;
+    const planPath = `/plans/${(await Task.findOne().lean())!.planKey}`;
+    for (const lang of ['zh-CN', 'en']) {
+      for (const path of ['/supervisor', '/plans', planPath, `${planPath}/amend`, '/tasks', '/tasks/new', task, `${task}/preview`, runPath]) {
+        const res = await wang.agent.get(`${path}?lang=${lang}`).expect(200);
+        expect(rawKey.exec(res.text)?.[0], `${path} in ${lang}`).to.equal(undefined);
+      }
+      const res = await request(app).get(`/announcements/${task.split('/').pop()}?lang=${lang}`).expect(200);
+      expect(rawKey.exec(res.text)?.[0], `announcement in ${lang}`).to.equal(undefined);
+    }
   });
 
   it('an unpublished drawn list: its page and exports are audited views; the public page offers no record and the record answers 403', async () => {
