@@ -128,6 +128,18 @@ describe('end to end: plan, task, announcement, lottery, draw, public record', f
     expect(await page.locator('[data-row="selected"]').count()).to.equal(5);
     expect(await page.locator('[data-row="alternate"]').count()).to.equal(2);
     await shoot(page, '08-result');
+    if (SHOTS) {
+      await page.emulateMedia({ media: 'print' });
+      await page.screenshot({ path: join(SHOTS, '08-result-print.png'), fullPage: true });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.screenshot({ path: join(SHOTS, '08-result-print-narrow.png'), fullPage: true });
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.emulateMedia({ media: 'screen' });
+      await page.goto(`${taskUrl}?lang=en`);
+      await shoot(page, '08-task-en');
+      await page.goBack();
+      await page.goto(`${page.url().split('?')[0]}?lang=zh-CN`);
+    }
     await page.click('[data-action="lock"]');
     await page.locator('[data-action="dispatch"]').click();
     await page.locator('[data-fact="dispatched"]', { hasText: 'HJ-SCJG' }).waitFor();
