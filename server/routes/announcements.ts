@@ -29,7 +29,7 @@ function announcementsRouter(): Router {
     if (announcements.length === 0) throw new NotFoundError('This task has not been announced.');
     res.render('public/announcement', {
       task: { id: task._id.toString(), number: task.number, name: task.name, departmentCode: task.departmentCode, participatingDepartments: task.participatingDepartments, targeting: task.targeting, inspectionType: task.inspectionType, inspectionDate: task.inspectionDate, publishList: task.publishList },
-      announcements: announcements.map((a) => ({ id: a._id.toString(), key: a.key, attempt: a.attempt, drawAt: a.drawAt, announcedAt: a.announcedAt, digest: a.digest, exclusions: a.exclusions, published: publishedAnnouncement(a), run: runs.find((r) => r.key === a.key) ?? null })),
+      announcements: announcements.map((a) => ({ id: a._id.toString(), key: a.key, attempt: a.attempt, phase: a.phase, teamDepartment: a.teamDepartment, drawAt: a.drawAt, announcedAt: a.announcedAt, digest: a.digest, exclusions: a.exclusions, published: publishedAnnouncement(a), run: runs.find((r) => r.key === a.key) ?? null })),
       redoRequests: redoRequests.map((r) => ({ attempt: r.attempt, reason: r.reason, requestedAt: r.requestedAt, approvedAt: r.approvedAt })),
       games: LOTTERY_GAMES, names: Object.fromEntries((await departmentOptions()).map((d) => [d.code, d.name])),
     });

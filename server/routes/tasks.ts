@@ -16,6 +16,7 @@ import { announceSlot, publishedAnnouncement } from '../plans/announce.js';
 import { requestDraw } from '../plans/draws.js';
 import { dispatchDraw, drawnListCsv, drawnListXlsx, drawRecord, lockDraw, viewDrawnList } from '../plans/drawn-list.js';
 import { taskRecordView } from '../plans/pages-support.js';
+import { announceDepartmentTeams } from '../plans/teams.js';
 import { listPlans } from '../plans/plans.js';
 import { previewTask } from '../plans/preview.js';
 import { approveRedo, requestRedo } from '../plans/redo.js';
@@ -48,6 +49,7 @@ export const tasksMount = mount({
     'POST /:id/runs/:run/lock': SUPERVISOR,
     'POST /:id/runs/:run/dispatch': SUPERVISOR,
     'POST /:id/runs/:run/redo': SUPERVISOR,
+    'POST /:id/runs/:run/teams': SUPERVISOR,
     'POST /:id/redo/:request/approve': SUPERVISOR,
   },
   router: tasksRouter,
@@ -185,10 +187,11 @@ function tasksRouter({ draws, timeZone }: FeatureDeps): Router {
     const run = await runOf(req);
     const task = await getTask(req.params.id, actingFor(req));
     const list = run.state === 'complete' ? await viewDrawnList(run.key, actingFor(req), 'view') : null;
-    const { redoRequests } = await taskRecordView(req.params.id);
+    const { redoRequests, announcements } = await taskRecordView(req.params.id);
+    const teamsAnnounced = announcements.some((a) => (a as { entityRunKey?: string | null }).entityRunKey === run.key && (a as { teamDepartment?: string | null }).teamDepartment === viewer(req).departmentCode);
     const redo = redoRequests.find((r) => r.slot.getTime() === run.slot.getTime() && r.attempt === run.attempt + 1) ?? null;
     renderForm(res, 'tasks/run', {
-      task, run, list, redo, notice: takeFlash(req), manage: task.departmentCode === viewer(req).departmentCode,
+      task, run, list, redo, teamsAnnounced, notice: takeFlash(req), manage: task.departmentCode === viewer(req).departmentCode,
       refusal: state.refusal, detail: state.detail, values: state.values ?? {}, ...(state.status ? { status: state.status } : {}),
     }, state.problem);
   }
@@ -245,6 +248,20 @@ function tasksRouter({ draws, timeZone }: FeatureDeps): Router {
     if (!outcome.ok) return renderRun(req, res, { status: 422, problem: formProblem(outcome, { reason: 'redoReason' }), values: req.body as Record<string, unknown> });
     setFlash(req, 'tasks.redo.requested');
     res.redirect(303, `/tasks/${req.params.id}/runs/${req.params.run}`);
+  });
+
+  // A joint task: each department announces its own inspector draw for the drawn entities.
+  router.post('/:id/runs/:run/teams', async (req, res) => {
+    const run = await runOf(req);
+    const acting = actingFor(req);
+    try {
+      await announceDepartmentTeams(run.key, viewer(req).departmentCode, acting, draws);
+    } catch (error) {
+      if (error instanceof ConflictError) return renderRun(req, res, { status: 409, refusal: 'tasks.teams.refused', detail: error.message });
+      throw error;
+    }
+    setFlash(req, 'tasks.teams.announced');
+    res.redirect(303, `/tasks/${req.params.id}`);
   });
 
   router.post('/:id/redo/:request/approve', async (req: Request<{ id: string; request: string }>, res) => {
