@@ -31,7 +31,10 @@ async function shoot(page: Page, name: string): Promise<void> {
     await page.setViewportSize({ width, height });
     await page.screenshot({ path: join(SHOTS, `${name}-${tag}.png`), fullPage: true });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    if (overflow > 0) console.log(`  ${name} at ${width}px overflows by ${overflow}px`);
+    if (overflow > 0) {
+      const culprit = await page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map((e) => `${e.tagName.toLowerCase()}.${e.className}`).slice(-3).join(' '));
+      console.log(`  ${name} at ${width}px overflows by ${overflow}px: ${culprit}`);
+    }
   }
 }
 
@@ -155,6 +158,13 @@ describe('end to end: plan, task, announcement, lottery, draw, public record', f
     expect(await pub.locator('[data-source="drand"]').textContent()).to.contain('30662992');
     expect(await pub.locator('[data-source="lottery"]').textContent()).to.contain('福彩3D');
     await shoot(pub, '10-announcement');
+    if (SHOTS) {
+      await pub.goto(`${base}/announcements/${taskId}?lang=en`);
+      await shoot(pub, '10-announcement-en');
+      await pub.goto(`${base}/verify?lang=en`);
+      await shoot(pub, '10-verify-en');
+      await pub.goto(`${base}/announcements/${taskId}?lang=zh-CN`);
+    }
     const [download] = await Promise.all([pub.waitForEvent('download'), pub.click('[data-record]')]);
     const file = join(folder, 'record.json');
     await download.saveAs(file);
