@@ -171,7 +171,7 @@ function tasksRouter({ draws, timeZone }: FeatureDeps): Router {
     const form = readForm(withdrawForm, req.body);
     const outcome = form.ok ? await attempt(() => withdrawLotteryEntry(form.value.announcementId, Number(form.value.index), form.value.reason, actingFor(req), draws)) : form;
     if (!outcome.ok) return renderTask(req, res, { status: 422, problem: formProblem(outcome, { reason: 'withdrawReason' }), values: req.body as Record<string, unknown> });
-    setFlash(req, 'tasks.lottery.withdrawn');
+    setFlash(req, 'tasks.lottery.withdrawnNotice');
     res.redirect(303, `/tasks/${req.params.id}`);
   });
 

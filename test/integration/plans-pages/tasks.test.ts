@@ -71,6 +71,9 @@ describe('task pages', () => {
     await post(li, `${task}/lottery`, { ...entry, lotteryText: '3 1 5' }).expect(303);
     expect((await chen.agent.get(task).expect(200)).text).to.contain('data-source-state="mismatch"');
     await post(li, `${task}/lottery/withdraw`, { ...entry, reason: '录错' }).expect(303);
+    const withdrawn = (await li.agent.get(task).expect(200)).text;
+    expect(withdrawn).to.contain('您的录入已撤回');
+    expect(withdrawn).to.contain('已撤回：录错');
     await post(li, `${task}/lottery`, { ...entry, lotteryText: '314' }).expect(303);
 
     const early = await post(chen, `${task}/draw`, { announcementId: a._id.toString() }).expect(409);
