@@ -6,7 +6,7 @@ import { AuditEvent, Announcement, DrawRun, DrawnEntity, Task } from '../../../m
 import { announceSlot, publishedAnnouncement } from '../../../server/plans/announce.js';
 import { requestDraw, drawAnnouncement } from '../../../server/plans/draws.js';
 import { viewDrawnList, drawnListCsv, drawnListXlsx, drawRecord, lockDraw, dispatchDraw } from '../../../server/plans/drawn-list.js';
-import { createPlan, publishPlan, approvePlan, amendPlan, planVersions } from '../../../server/plans/plans.js';
+import { createPlan, publishPlan, approvePlan, amendPlan, planVersions, advancePlanStatus, listPlans } from '../../../server/plans/plans.js';
 import { verify } from '../../../server/draw/index.js';
 import { loadTask } from '../../../server/plans/tasks.js';
 import { fakeRelay, makeTask, publishedPlanKey, seedWorld, settingsWith, supervisor, testClock, type FakeRelay } from './support.js';
@@ -93,6 +93,23 @@ describe('plans, tasks and draws', () => {
     expect(published.publishedAt).to.be.instanceOf(Date);
     expect((await planVersions(plan.planKey)).map((p) => p.version)).to.deep.equal([1, 2]);
     expect(await amendPlan(plan.planKey, {}, '', chen).catch((e: Error) => e.name)).to.equal('ValidationError');
+  });
+
+  it('a plan is changed only by its own department\'s supervisors, and moves 待执行 → 执行中 → 已完成 once published', async () => {
+    const chen = supervisor('chen');
+    const plan = await createPlan({ year: 2026, number: '洪市监〔2026〕5号', name: '日常抽查', leadDepartment: 'HJ-SCJG', inspectionType: '日常' }, chen);
+    const other = supervisor('li', 'HJ-WJW');
+    expect(await amendPlan(plan.planKey, { name: '改' }, '调整', other).catch((e: Error) => e.name)).to.equal('ForbiddenError');
+    expect(await publishPlan(plan.planKey, other).catch((e: Error) => e.name)).to.equal('ForbiddenError');
+    expect(await advancePlanStatus(plan.planKey, chen).catch((e: Error) => e.name)).to.equal('ConflictError');
+    await publishPlan(plan.planKey, chen, new Date('2026-04-02T00:00:00Z'));
+    expect((await advancePlanStatus(plan.planKey, chen)).status).to.equal('执行中');
+    expect((await advancePlanStatus(plan.planKey, chen)).status).to.equal('已完成');
+    expect(await advancePlanStatus(plan.planKey, chen).catch((e: Error) => e.name)).to.equal('ConflictError');
+    const published = await AuditEvent.findOne({ action: 'plan.publish' }).lean();
+    expect(published?.after).to.deep.include({ late: true }); // after the default 31 March deadline
+    expect(await listPlans(other)).to.deep.equal([]);
+    expect((await listPlans(chen)).map((p) => p.number)).to.deep.equal(['洪市监〔2026〕5号']);
   });
 
   it('a task of an unpublished plan, or of an inactive item, or of type 线索核查, is not drawn', async () => {
