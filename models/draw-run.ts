@@ -103,6 +103,8 @@ const redoRequestSchema = new Schema({
   approvedAt: { type: Date },
 });
 redoRequestSchema.index({ key: 1 }, { unique: true });
+// A task's page lists its redo requests (server/plans/pages-support.ts).
+redoRequestSchema.index({ taskId: 1, requestedAt: 1 });
 
 export type DrawRunFields = InferSchemaType<typeof drawRunSchema>;
 export type DrawRunRecord = DrawRunFields & { _id: Types.ObjectId };

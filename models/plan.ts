@@ -45,6 +45,8 @@ const planSchema = new Schema(
 );
 planSchema.index({ planKey: 1, version: 1 }, { unique: true });
 planSchema.index({ leadDepartment: 1, year: 1 });
+// A department's plan list also shows the plans it takes part in (server/plans/plans.ts listPlans).
+planSchema.index({ participatingDepartments: 1, year: 1 });
 
 export type PlanFields = InferSchemaType<typeof planSchema>;
 export type PlanRecord = PlanFields & { _id: Types.ObjectId };

@@ -70,7 +70,9 @@ export async function publishedPlan(planKey: string): Promise<PlanRecord | null>
 }
 
 export async function listPlans(acting: Acting, filter: { year?: number } = {}): Promise<PlanRecord[]> {
-  const query: Record<string, unknown> = acting.role === 'system' ? {} : { leadDepartment: acting.departmentCode ?? '' };
+  // A department's plans: those it leads and those it takes part in (it may read both).
+  const dept = acting.departmentCode ?? '';
+  const query: Record<string, unknown> = acting.role === 'system' ? {} : { $or: [{ leadDepartment: dept }, { participatingDepartments: dept }] };
   if (filter.year) query.year = filter.year;
   const all = await Plan.find(query).sort({ year: -1, planKey: 1, version: -1 }).limit(2000).lean<PlanRecord[]>();
   const seen = new Set<string>();

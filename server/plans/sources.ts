@@ -21,6 +21,8 @@ export interface SourceState {
   description: string;
   state: 'ready' | 'waiting' | 'invalid' | 'mismatch' | 'unreachable';
   reason: string;
+  /** A lottery not published yet: from when its result exists and entries are accepted. */
+  from?: Date;
 }
 
 export interface SourcesReport {
@@ -29,6 +31,27 @@ export interface SourcesReport {
   /** The values, when ready: what the draw claims with. */
   randomness: RecordRandomness | null;
 }
+
+/**
+ * When each lottery game's result is published, Beijing time (UTC+8, no DST): the draws are held
+ * about 21:15 (福彩3D, 双色球) to 21:25 (体彩排列3/5, 超级大乐透) and announced right after, so
+ * no result of a game for a date exists before that date at this hour. Entries are refused
+ * before it and the lottery source waits until then (DRAW-SPEC §14.3: declared before its value
+ * can exist).
+ */
+export const LOTTERY_PUBLICATION_TIME: Readonly<Record<string, string>> = Object.freeze({
+  fc3d: '21:30', pl3: '21:30', pl5: '21:30', ssq: '21:30', dlt: '21:30',
+});
+const DEFAULT_LOTTERY_PUBLICATION_TIME = '21:30';
+
+/** The instant from which a declared lottery's result can exist (its date at its publication time, Beijing). */
+export function lotteryAvailableAt(d: { game: string; date: string }): Date {
+  const time = Object.prototype.hasOwnProperty.call(LOTTERY_PUBLICATION_TIME, d.game) ? LOTTERY_PUBLICATION_TIME[d.game]! : DEFAULT_LOTTERY_PUBLICATION_TIME;
+  return new Date(`${d.date}T${time}:00+08:00`);
+}
+
+const beijing = (at: Date) => `${new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')} Beijing time`;
+const notYet = (d: { game: string; date: string }) => `the result is not published yet: entries are accepted from ${beijing(lotteryAvailableAt(d))} (${lotteryAvailableAt(d).toISOString()})`;
 
 const valueKey = (a: Pick<AnnouncementRecord, '_id'>, index: number) => `${a._id.toString()}|entities|${index}`;
 
@@ -44,8 +67,11 @@ async function drandState(a: AnnouncementRecord, d: Extract<DeclaredSource, { ty
   return { state: { index, description, state: 'ready', reason: `verified (from ${result.relay})` }, value };
 }
 
-async function lotteryState(a: AnnouncementRecord, d: Extract<DeclaredSource, { type: 'lottery' }>, index: number): Promise<{ state: SourceState; value: SourceEvidence | null }> {
+async function lotteryState(a: AnnouncementRecord, d: Extract<DeclaredSource, { type: 'lottery' }>, index: number, settings: DrawSettings): Promise<{ state: SourceState; value: SourceEvidence | null }> {
   const description = describeSource(d);
+  const from = lotteryAvailableAt(d);
+  // Before its publication no entry can be the result: the source waits, whatever was entered.
+  if (settings.now() < from) return { state: { index, description, state: 'waiting', reason: notYet(d), from }, value: null };
   const entries = await LotteryEntry.find({ announcementId: a._id, phase: 'entities', index, withdrawnAt: null }).sort({ at: 1 }).lean();
   const agreement = lotteryAgreement(d.game, entries.map((e) => ({ userId: e.userId.toString(), text: e.text })));
   if (agreement.state === 'agreed') return { state: { index, description, state: 'ready', reason: `agreed by ${agreement.users.length} users: ${agreement.text}` }, value: { type: 'lottery', result: agreement.result } };
@@ -61,7 +87,7 @@ export async function announcementSources(a: AnnouncementRecord, settings: DrawS
   const sources: SourceState[] = [];
   const values: (SourceEvidence | null)[] = [];
   for (const [index, d] of announced.randomness.entities.entries()) {
-    const r = d.type === 'drand' ? await drandState(a, d, index, settings, options.fetch ?? false) : await lotteryState(a, d, index);
+    const r = d.type === 'drand' ? await drandState(a, d, index, settings, options.fetch ?? false) : await lotteryState(a, d, index, settings);
     sources.push(r.state);
     values.push(r.value);
   }
@@ -93,11 +119,12 @@ export async function enterLotteryResult(announcementId: string, index: number, 
   if (!me || acting.role !== 'supervisor') throw new ForbiddenError('Lottery results are entered by signed-in supervisors.');
   const d = publishedAnnouncement(a).randomness.entities[index];
   if (!d || d.type !== 'lottery') throw new NotFoundError('No such lottery source.');
+  if (settings.now() < lotteryAvailableAt(d)) throw new ValidationError({ text: 'lottery.not_published' }, `${describeSource(d)}: ${notYet(d)}.`);
   const parsed = parseLotteryEntry(d.game, text ?? '');
   if (!parsed.ok) throw new ValidationError({ text: 'lottery.unreadable' }, parsed.reason);
   if (await LotteryEntry.exists({ announcementId: a._id, index, userId: new Types.ObjectId(me), withdrawnAt: null })) throw new ConflictError('You already entered this result; withdraw your entry to correct it.');
   await LotteryEntry.create({ announcementId: a._id, phase: 'entities', index, userId: new Types.ObjectId(me), label: acting.actor.label, text: text.trim(), at: settings.now() });
-  const { state } = await lotteryState(a, d, index);
+  const { state } = await lotteryState(a, d, index, settings);
   await recordAudit({ ...auditContext(acting), action: 'draw.lottery_entry', target: taskTarget(task), after: { announcement: a.key, source: d, text: parsed.text, state: state.state } });
   return state;
 }

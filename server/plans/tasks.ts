@@ -1,5 +1,5 @@
-// Owns tasks (抽查任务): creation under a plan with only active items of the published list,
-// scoping, completion, and what a task is waiting for (plan publication, its announcement, each
+// Owns tasks (抽查任务): creation under a plan with only active items of the published list that
+// the plan lists, scoping, completion, and what a task is waiting for (plan publication, its announcement, each
 // declared source, the draw). Every change is audited.
 import { Types } from 'mongoose';
 import mongoose from 'mongoose';
@@ -53,7 +53,7 @@ function checkWhere(where: unknown, field: string, fields: FieldErrors): void {
   }
 }
 
-async function checkTask(input: TaskInput): Promise<void> {
+async function checkTask(input: TaskInput, planItems: readonly string[]): Promise<void> {
   const fields: FieldErrors = {};
   if (!input.number?.trim()) fields.number = 'required';
   if (!input.name?.trim()) fields.name = 'required';
@@ -79,6 +79,8 @@ async function checkTask(input: TaskInput): Promise<void> {
     const known = new Set(active.map((i) => i.code));
     const missing = codes.filter((c) => !known.has(c));
     if (missing.length > 0) fields.itemCodes = 'task.item_not_published';
+    // …and nothing the task's plan does not list: a task is a batch of its plan.
+    else if (codes.some((c) => !planItems.includes(c))) fields.itemCodes = 'task.item_not_in_plan';
   }
   if (Object.keys(fields).length > 0) throw new ValidationError(fields);
 }
@@ -86,7 +88,7 @@ async function checkTask(input: TaskInput): Promise<void> {
 export async function createTask(input: TaskInput, acting: Acting): Promise<TaskRecord> {
   const plan = await currentPlan(input.planKey);
   assertManage(acting, plan.leadDepartment);
-  await checkTask(input);
+  await checkTask(input, plan.itemCodes ?? []);
   let task;
   try {
     task = await Task.create({

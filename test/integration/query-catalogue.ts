@@ -101,5 +101,7 @@ export const CATALOGUE: CatalogueEntry[] = [
   { id: 'imports.existing-certificates', model: 'Inspector', op: 'find', filter: { 'certificates.number': t({ $in: ['43000000001'] }) }, index: 'certificates.number_1' },
   { id: 'imports.existing-items', model: 'InspectionItem', op: 'find', filter: { code: t({ $in: ['A001'] }) }, index: 'code_1' },
   { id: 'meta.by-key', model: 'AppMeta', op: 'find', filter: { key: 'demo-world' }, limit: 1, index: 'key_1' },
+  // ---- plans, tasks and draws (server/plans/*)
+  { id: 'redo.of-task', model: 'RedoRequest', op: 'find', filter: { taskId: id }, sort: { requestedAt: 1 }, index: 'taskId_1_requestedAt_1' },
   { id: 'demo.free-inspector', model: 'Inspector', op: 'find', filter: { departmentCode: 'HJ-SCJG', status: '有效', userId: null }, sort: { inspectorId: 1 }, limit: 1, index: 'departmentCode_1_name_1_inspectorId_1' },
 ];

@@ -66,6 +66,18 @@ describe('task pages', () => {
     expect(pub.text).to.contain('福彩3D');
 
     const entry = { announcementId: a._id.toString(), index: '1' };
+    // The 24 July 福彩3D is drawn that evening: no entry before 21:30 Beijing time, and no draw.
+    const tooSoon = (await post(chen, `${task}/lottery`, { ...entry, lotteryText: '3 1 4' }).expect(422)).text;
+    expect(tooSoon).to.contain('该期彩票尚未开奖公布');
+    expect(tooSoon).to.match(/data-lottery-from>该期彩票于 2026-07-24 21:30 开奖公布/);
+    const early = await post(chen, `${task}/draw`, { announcementId: a._id.toString() }).expect(409);
+    expect(early.text).to.contain('暂不能抽取');
+    clock.set('2026-07-23T07:39:02Z'); // the draw time and its drand round: the lottery still does not exist
+    const waiting = (await post(chen, `${task}/draw`, { announcementId: a._id.toString() }).expect(409)).text;
+    expect(waiting).to.contain('the result is not published yet: entries are accepted from 2026-07-24 21:30 Beijing time');
+    expect(waiting).to.contain('自 2026-07-24 21:30 起可录入');
+    expect(await DrawRun.countDocuments()).to.equal(0);
+    clock.set('2026-07-24T13:30:00Z');
     expect((await post(chen, `${task}/lottery`, { ...entry, lotteryText: 'abc' }).expect(422)).text).to.contain('不是所公告彩票玩法的开奖结果。');
     await post(chen, `${task}/lottery`, { ...entry, lotteryText: '3 1 4' }).expect(303);
     await post(li, `${task}/lottery`, { ...entry, lotteryText: '3 1 5' }).expect(303);
@@ -76,9 +88,6 @@ describe('task pages', () => {
     expect(withdrawn).to.contain('已撤回：录错');
     await post(li, `${task}/lottery`, { ...entry, lotteryText: '314' }).expect(303);
 
-    const early = await post(chen, `${task}/draw`, { announcementId: a._id.toString() }).expect(409);
-    expect(early.text).to.contain('暂不能抽取');
-    clock.set('2026-07-23T07:39:02Z');
     await post(chen, `${task}/draw`, { announcementId: a._id.toString() }).expect(303);
     const run = (await DrawRun.findOne().lean())!;
     expect(run.state).to.equal('complete');

@@ -2,7 +2,7 @@
 // and a fake drand relay serving recorded quicknet rounds; the clock is injected.
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import { AuditEvent, Announcement, DrawRun, DrawnEntity, Task } from '../../../models/index.js';
+import { AuditEvent, Announcement, DrawRun, DrawnEntity, InspectionItem, Task } from '../../../models/index.js';
 import { announceSlot, publishedAnnouncement } from '../../../server/plans/announce.js';
 import { requestDraw, drawAnnouncement } from '../../../server/plans/draws.js';
 import { viewDrawnList, drawnListCsv, drawnListXlsx, drawRecord, lockDraw, dispatchDraw } from '../../../server/plans/drawn-list.js';
@@ -115,7 +115,7 @@ describe('plans, tasks and draws', () => {
   it('a task of an unpublished plan, or of an inactive item, or of type 线索核查, is not drawn', async () => {
     const chen = supervisor('chen');
     await seedWorld({ entities: 5, inspectors: 2 });
-    const plan = await createPlan({ year: 2026, number: '洪市监〔2026〕2号', name: '未公布计划', leadDepartment: 'HJ-SCJG', inspectionType: '日常' }, chen);
+    const plan = await createPlan({ year: 2026, number: '洪市监〔2026〕2号', name: '未公布计划', leadDepartment: 'HJ-SCJG', inspectionType: '日常', itemCodes: ['A01', 'A99'] }, chen);
     const task = await makeTask(chen, plan.planKey, { assignment: undefined });
     const settings = settingsWith(testClock('2026-07-23T07:38:00Z'), [relay.url]);
     expect(await announceSlot(task, task.schedule!.at!, chen, settings).catch((e: Error) => e.message)).to.contain('not published');
@@ -124,5 +124,27 @@ describe('plans, tasks and draws', () => {
     const clue = await makeTask(chen, plan.planKey, { inspectionType: '线索核查', assignment: undefined });
     expect(await announceSlot(clue, clue.schedule!.at!, chen, settings).catch((e: Error) => e.message)).to.contain('not drawn');
     expect(await Announcement.countDocuments()).to.equal(0);
+  });
+
+  it('a task\'s items are active published items its plan lists; others are a field error', async () => {
+    const chen = supervisor('chen');
+    await seedWorld({ entities: 5, inspectors: 2 });
+    await InspectionItem.create({ code: 'B01', name: '产品质量检查', departmentCode: 'HJ-SCJG', active: true });
+    const planKey = await publishedPlanKey(chen); // lists A01 only
+    expect(await makeTask(chen, planKey, { itemCodes: ['A01', 'B01'] }).catch((e: { fields?: object }) => e.fields)).to.deep.equal({ itemCodes: 'task.item_not_in_plan' });
+    expect(await makeTask(chen, planKey, { itemCodes: ['A99'] }).catch((e: { fields?: object }) => e.fields)).to.deep.equal({ itemCodes: 'task.item_not_published' });
+    expect((await makeTask(chen, planKey, { itemCodes: ['A01'] })).itemCodes).to.deep.equal(['A01']);
+    expect(await Task.countDocuments()).to.equal(1);
+  });
+
+  it('a department sees in its plan list the plans it leads and those it takes part in, not others', async () => {
+    const chen = supervisor('chen');
+    const li = supervisor('li', 'HJ-WJW');
+    const zhao = supervisor('zhao', 'HJ-NYJ');
+    await createPlan({ year: 2026, number: '洪市监〔2026〕7号', name: '联合抽查计划', leadDepartment: 'HJ-SCJG', participatingDepartments: ['HJ-WJW'], inspectionType: '日常' }, chen);
+    await createPlan({ year: 2026, number: '洪卫〔2026〕1号', name: '卫健抽查计划', leadDepartment: 'HJ-WJW', inspectionType: '日常' }, li);
+    expect((await listPlans(li)).map((p) => p.number).sort()).to.deep.equal(['洪卫〔2026〕1号', '洪市监〔2026〕7号'].sort());
+    expect((await listPlans(chen)).map((p) => p.number)).to.deep.equal(['洪市监〔2026〕7号']);
+    expect(await listPlans(zhao)).to.deep.equal([]);
   });
 });

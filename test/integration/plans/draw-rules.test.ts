@@ -5,13 +5,13 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import { DrawRun, DrawnEntity, InspectionItem, Inspector, MarketEntity, Task } from '../../../models/index.js';
+import { DrawRun, DrawnEntity, InspectionItem, Inspector, LotteryEntry, MarketEntity, Task } from '../../../models/index.js';
 import { publicTaskDraws } from '../../../server/plans/drawn-list.js';
 import { announceSlot, publishedAnnouncement } from '../../../server/plans/announce.js';
 import { drawAnnouncement, requestDraw, runRandomness } from '../../../server/plans/draws.js';
 import { previewTask } from '../../../server/plans/preview.js';
 import { approveRedo, requestRedo } from '../../../server/plans/redo.js';
-import { enterLotteryResult, withdrawLotteryEntry } from '../../../server/plans/sources.js';
+import { enterLotteryResult, LOTTERY_PUBLICATION_TIME, lotteryAvailableAt, withdrawLotteryEntry } from '../../../server/plans/sources.js';
 import { taskDraws } from '../../../server/plans/tasks.js';
 import { taskStatus } from '../../../server/plans/status.js';
 import { fakeRelay, makeTask, publishedPlanKey, seedWorld, settingsWith, supervisor, testClock } from './support.js';
@@ -71,6 +71,39 @@ describe('draw rules', () => {
     const outcome = await requestDraw(a._id.toString(), chen, settings);
     expect(outcome.state).to.equal('complete');
     if (outcome.state === 'complete') expect(runRandomness(outcome.run)).to.deep.equal({ entities: [{ type: 'lottery', result: [[0, 7, 3]] }], inspectors: null, reveal: null });
+  });
+
+  it('a lottery result is neither entered nor drawn before the lottery is published (its date at its publication time, Beijing); the task says from when entries are accepted', async () => {
+    const chen = supervisor('chen');
+    const wang = supervisor('wang');
+    await seedWorld({ entities: 10, inspectors: 4 });
+    const task = await makeTask(chen, await publishedPlanKey(chen), { assignment: undefined, sources: { drand: false, lotteryGame: 'fc3d' } });
+    const clock = testClock('2026-07-23T07:38:00Z');
+    const settings = settingsWith(clock, []);
+    const a = await announceSlot(task, task.schedule!.at!, chen, settings);
+    expect(LOTTERY_PUBLICATION_TIME.fc3d).to.equal('21:30');
+    expect(lotteryAvailableAt({ game: 'fc3d', date: '2026-07-24' }).toISOString()).to.equal('2026-07-24T13:30:00.000Z');
+    // The draw time has passed (23 July, 15:39 Beijing), but the 24 July 福彩3D does not exist yet.
+    for (const at of ['2026-07-23T07:40:00Z', '2026-07-24T13:29:59Z']) {
+      clock.set(at);
+      const refused = await enterLotteryResult(a._id.toString(), 0, '073', chen, settings).catch((e: { name: string; fields?: object; message: string }) => e);
+      expect(refused).to.include({ name: 'ValidationError' });
+      expect((refused as { fields?: object }).fields).to.deep.equal({ text: 'lottery.not_published' });
+      expect((refused as Error).message).to.contain('entries are accepted from 2026-07-24 21:30 Beijing time');
+    }
+    expect(await LotteryEntry.countDocuments()).to.equal(0);
+    // Even agreeing entries made before the publication (e.g. written before this rule) are not used.
+    await LotteryEntry.insertMany([chen, wang].map((u) => ({ announcementId: a._id, phase: 'entities', index: 0, userId: (u.actor as { userId: mongoose.Types.ObjectId }).userId, label: u.actor.label, text: '073', at: clock.now() })));
+    expect(await requestDraw(a._id.toString(), chen, settings).catch((e: Error) => e.message)).to.contain('福彩3D 2026-07-24: the result is not published yet: entries are accepted from 2026-07-24 21:30 Beijing time');
+    expect((await drawAnnouncement(a, chen, settings, 'schedule')).state).to.equal('waiting'); // the job's draw
+    const status = await taskStatus(task._id.toString(), chen, settings);
+    expect(status.waitingFor).to.deep.equal(['福彩3D 2026-07-24: the result is not published yet: entries are accepted from 2026-07-24 21:30 Beijing time (2026-07-24T13:30:00.000Z)']);
+    expect(await DrawRun.countDocuments()).to.equal(0);
+    await LotteryEntry.deleteMany({});
+    clock.set('2026-07-24T13:30:00Z');
+    await enterLotteryResult(a._id.toString(), 0, '073', chen, settings);
+    expect((await enterLotteryResult(a._id.toString(), 0, '073', wang, settings)).state).to.equal('ready');
+    expect((await requestDraw(a._id.toString(), chen, settings)).state).to.equal('complete');
   });
 
   it('a redo is refused without a reason or by the requester; approved by a second supervisor it is a new announced draw, and both draws stay visible', async () => {
