@@ -1,6 +1,7 @@
 // Owns who is acting in a plan/task/draw use case, and the scoping rules: a supervisor acts on
 // their own department's plans and tasks; a joint task's participating departments may read it
-// (and its drawn list); the system (the draw job) acts on every task. Routes build an Acting
+// (and its drawn list); an admin reads every task and acts on none; the system (the draw job)
+// acts on every task. Routes build an Acting
 // from the signed-in user (actingOf), jobs use SYSTEM.
 import { Types } from 'mongoose';
 import type { AuditActor } from '../../models/audit-event.js';
@@ -37,9 +38,13 @@ export function assertManage(acting: Acting, owner: string): void {
   if (acting.role !== 'supervisor' || acting.departmentCode !== owner) throw new ForbiddenError('Only a supervisor of the owning department may do this.');
 }
 
-/** Read = manage, or a supervisor of a participating department of a joint task. */
+/**
+ * Read = manage, or a supervisor of a participating department of a joint task; an admin reads
+ * every department's tasks (read only: assertManage refuses them every action, and an
+ * unpublished drawn list stays with the task's supervisors, server/plans/drawn-list.ts).
+ */
 export function canRead(acting: Acting, task: Scoped): boolean {
-  if (acting.role === 'system') return true;
+  if (acting.role === 'system' || acting.role === 'admin') return true;
   if (acting.role !== 'supervisor') return false;
   return acting.departmentCode === task.departmentCode || (task.participatingDepartments ?? []).includes(acting.departmentCode ?? '');
 }

@@ -97,7 +97,7 @@ function plansRouter({ draws }: FeatureDeps): Router {
     const plan = versions.at(-1);
     if (!plan) throw new NotFoundError('No such plan.');
     assertPlanReadable(req, plan);
-    const tasks = viewer(req).role === 'supervisor' ? (await listTasks(actingFor(req))).filter((t) => t.planKey === plan.planKey) : [];
+    const tasks = (await listTasks(actingFor(req))).filter((t) => t.planKey === plan.planKey); // admins read every task
     const names = Object.fromEntries((await departmentOptions()).map((d) => [d.code, d.name]));
     res.status(refusal?.status ?? 200).render('plans/show', {
       plan, versions: [...versions].reverse(), tasks, names, notice: takeFlash(req), refusal: refusal?.key,

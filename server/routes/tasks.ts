@@ -3,11 +3,12 @@
 // entered by two users, "draw now", every draw with its result, lock, dispatch, redo (request +
 // a second supervisor's approval) and the exports. Thin: server/plans/ does the work, checks the
 // department (a joint task's participants read it) and audits every view of an unpublished list.
-// Admins are not given these pages: the use cases let only supervisors read a task.
+// Admins read these pages (every department's tasks, the preview, published drawn lists) and
+// act on nothing: only the GET routes are STAFF, and the use cases refuse them every action.
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { LOTTERY_GAMES } from '../randomness/index.js';
-import { SUPERVISOR } from '../access/rules.js';
+import { STAFF, SUPERVISOR } from '../access/rules.js';
 import { setFlash, takeFlash } from '../auth/session.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import { attempt, readForm, renderForm, text, type FormProblem } from '../http/forms.js';
@@ -33,19 +34,19 @@ import { NEW_TASK_VALUES, TASK_CHOICES, TASK_FIELD_NAMES, taskForm, taskInput } 
 export const tasksMount = mount({
   path: '/tasks',
   rules: {
-    'GET /': SUPERVISOR,
+    'GET /': STAFF,
     'GET /new': SUPERVISOR,
     'POST /': SUPERVISOR,
-    'GET /:id': SUPERVISOR,
-    'GET /:id/preview': SUPERVISOR,
+    'GET /:id': STAFF,
+    'GET /:id/preview': STAFF,
     'POST /:id/announce': SUPERVISOR,
     'POST /:id/lottery': SUPERVISOR,
     'POST /:id/lottery/withdraw': SUPERVISOR,
     'POST /:id/draw': SUPERVISOR,
-    'GET /:id/runs/:run': SUPERVISOR,
-    'GET /:id/runs/:run/list.csv': SUPERVISOR,
-    'GET /:id/runs/:run/list.xlsx': SUPERVISOR,
-    'GET /:id/runs/:run/record.json': SUPERVISOR,
+    'GET /:id/runs/:run': STAFF,
+    'GET /:id/runs/:run/list.csv': STAFF,
+    'GET /:id/runs/:run/list.xlsx': STAFF,
+    'GET /:id/runs/:run/record.json': STAFF,
     'POST /:id/runs/:run/lock': SUPERVISOR,
     'POST /:id/runs/:run/dispatch': SUPERVISOR,
     'POST /:id/runs/:run/redo': SUPERVISOR,
@@ -81,7 +82,7 @@ function tasksRouter({ draws, timeZone }: FeatureDeps): Router {
     const announcements = record.announcements.map((a) => ({ ...a, published: publishedAnnouncement(a) }));
     renderForm(res, 'tasks/show', {
       task, waiting, record, announcements, names: Object.fromEntries(departments.map((d) => [d.code, d.name])), plan: plans.find((p) => p.planKey === task.planKey) ?? null,
-      me: viewer(req).id, manage: task.departmentCode === viewer(req).departmentCode, now: draws.now(),
+      me: viewer(req).id, manage: viewer(req).role === 'supervisor' && task.departmentCode === viewer(req).departmentCode, now: draws.now(),
       nextSlot: nextTaskSlot(task.schedule, draws.now(), timeZone), games: LOTTERY_GAMES,
       notice: takeFlash(req), refusal: state.refusal, detail: state.detail, values: state.values ?? {},
       ...(state.status ? { status: state.status } : {}),
@@ -93,7 +94,7 @@ function tasksRouter({ draws, timeZone }: FeatureDeps): Router {
     try {
       await run();
     } catch (error) {
-      const manage = (await getTask(req.params.id, actingFor(req))).departmentCode === viewer(req).departmentCode;
+      const manage = viewer(req).role === 'supervisor' && (await getTask(req.params.id, actingFor(req))).departmentCode === viewer(req).departmentCode;
       if (error instanceof ConflictError) return renderTask(req, res, { status: 409, refusal: refused, detail: error.message });
       if (error instanceof ForbiddenError && manage) return renderTask(req, res, { status: 403, refusal: refused, detail: error.message });
       throw error;
@@ -191,7 +192,7 @@ function tasksRouter({ draws, timeZone }: FeatureDeps): Router {
     const teamsAnnounced = announcements.some((a) => (a as { entityRunKey?: string | null }).entityRunKey === run.key && (a as { teamDepartment?: string | null }).teamDepartment === viewer(req).departmentCode);
     const redo = redoRequests.find((r) => r.slot.getTime() === run.slot.getTime() && r.attempt === run.attempt + 1) ?? null;
     renderForm(res, 'tasks/run', {
-      task, run, list, redo, teamsAnnounced, notice: takeFlash(req), manage: task.departmentCode === viewer(req).departmentCode,
+      task, run, list, redo, teamsAnnounced, notice: takeFlash(req), manage: viewer(req).role === 'supervisor' && task.departmentCode === viewer(req).departmentCode,
       refusal: state.refusal, detail: state.detail, values: state.values ?? {}, ...(state.status ? { status: state.status } : {}),
     }, state.problem);
   }

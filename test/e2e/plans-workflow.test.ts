@@ -107,7 +107,13 @@ describe('end to end: plan, task, announcement, lottery, draw, public record', f
     const digest = (await page.locator('[data-announcement="1"] [data-digest]').textContent())!.trim();
     expect(digest).to.match(/^[0-9a-f]{64}$/);
 
-    // Two different supervisors enter the lottery result independently.
+    // The announced 福彩3D of 24 July does not exist yet: the page says from when it can be entered.
+    expect(await page.locator('[data-lottery-from]').textContent()).to.contain('2026-07-24 21:30');
+
+    // The draw time (23 July 15:39) passes, then the lottery is drawn that evening (21:30 Beijing):
+    // two different supervisors enter the result independently.
+    clock.set('2026-07-24T13:30:00Z');
+    await page.goto(taskUrl);
     await page.getByLabel('开奖号码').fill('3 1 4');
     await page.getByRole('button', { name: '录入', exact: true }).click();
     await page.locator('.notice', { hasText: '开奖结果已录入' }).waitFor();
@@ -120,8 +126,7 @@ describe('end to end: plan, task, announcement, lottery, draw, public record', f
     await li.page.locator('.notice', { hasText: '开奖结果已录入' }).waitFor();
     await shoot(page, '06-task-announced');
 
-    // The draw time passes (the drand round exists); the supervisor draws now.
-    clock.set('2026-07-23T07:39:02Z');
+    // Both sources exist now (the drand round of the draw time, the lottery); the supervisor draws now.
     await page.goto(taskUrl);
     await page.click('[data-action="draw"]');
     await page.locator('.notice', { hasText: '抽取已完成' }).waitFor();

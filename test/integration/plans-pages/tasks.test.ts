@@ -153,7 +153,7 @@ describe('task pages', () => {
     await request(app).get(`/announcements/${id}/runs/${run._id.toString()}/record.json`).expect(403);
   });
 
-  it('another department\'s supervisor gets 403 for the task and its actions; an inspector 403; an admin 403; anonymous callers sign in; an unknown task 404', async () => {
+  it('another department\'s supervisor gets 403 for the task and its actions; an inspector 403; anonymous callers sign in; an unknown task 404', async () => {
     const { app } = pagesApp();
     const chen = await supervisorOf(app);
     const task = await newTask(app, chen);
@@ -165,8 +165,6 @@ describe('task pages', () => {
     const inspector = await signInAs(app, 'inspector');
     await inspector.agent.get(task).expect(403);
     await post(inspector, '/tasks', {}).expect(403);
-    const admin = await signInAs(app, 'admin');
-    await admin.agent.get('/tasks').expect(403);
     expect(location(await request(app).get(task).expect(303))).to.match(/^\/login/);
     await chen.agent.get('/tasks/0123456789abcdef01234567').expect(404);
     await request(app).get('/announcements/0123456789abcdef01234567').expect(404);
@@ -181,5 +179,50 @@ describe('task pages', () => {
     expect(start).to.contain('洪市监〔2026〕9号');
     expect(start).to.contain('发布公告（下次抽取');
     expect(start).not.to.contain('data-empty="plans"');
+  });
+
+  it('an admin reads every department\'s tasks (list, page, preview, a published drawn list) with no action offered, and every action is refused', async () => {
+    const { app, clock } = pagesApp([relay.url], '2026-07-23T07:30:00Z');
+    const chen = await supervisorOf(app);
+    const task = await newTask(app, chen, { lotteryGame: '' });
+    const admin = await signInAs(app, 'admin');
+    expect((await admin.agent.get('/tasks').expect(200)).text).to.contain('登记事项抽查');
+    const before = (await admin.agent.get(task).expect(200)).text;
+    expect(before).to.contain('登记事项抽查');
+    expect(before).not.to.contain('data-action="announce"');
+    await admin.agent.get(`${task}/preview`).expect(200);
+    await post(admin, `${task}/announce`, {}).expect(403);
+    expect(await Announcement.countDocuments()).to.equal(0);
+    await post(chen, `${task}/announce`, {}).expect(303);
+    const a = (await Announcement.findOne().lean())!;
+    clock.set('2026-07-23T07:39:02Z');
+    const due = (await admin.agent.get(task).expect(200)).text;
+    expect(due).not.to.contain('data-action="draw"');
+    await post(admin, `${task}/draw`, { announcementId: a._id.toString() }).expect(403);
+    expect(await DrawRun.countDocuments()).to.equal(0);
+    await post(chen, `${task}/draw`, { announcementId: a._id.toString() }).expect(303);
+    const run = (await DrawRun.findOne().lean())!;
+    const runPage = (await admin.agent.get(`${task}/runs/${run._id.toString()}`).expect(200)).text; // the list is published
+    expect(runPage.match(/data-row="selected"/g)).to.have.length(5);
+    expect(runPage).not.to.match(/data-action="(lock|dispatch|teams)"/);
+    await post(admin, `${task}/runs/${run._id.toString()}/lock`, {}).expect(403);
+    await post(admin, `${task}/runs/${run._id.toString()}/redo`, { redoReason: '试' }).expect(403);
+    expect((await admin.agent.get(`/plans/${(await Task.findOne().lean())!.planKey}`).expect(200)).text).to.contain('登记事项抽查');
+  });
+
+  it('an admin does not read a task\'s unpublished drawn list (it stays with the task\'s supervisors)', async () => {
+    const { app, clock } = pagesApp([relay.url], '2026-07-23T07:30:00Z');
+    const chen = await supervisorOf(app);
+    const task = await newTask(app, chen, { publishList: '', lotteryGame: '' });
+    await post(chen, `${task}/announce`, {}).expect(303);
+    const a = (await Announcement.findOne().lean())!;
+    clock.set('2026-07-23T07:39:02Z');
+    await post(chen, `${task}/draw`, { announcementId: a._id.toString() }).expect(303);
+    const run = (await DrawRun.findOne().lean())!;
+    const admin = await signInAs(app, 'admin');
+    await admin.agent.get(task).expect(200);
+    await admin.agent.get(`${task}/runs/${run._id.toString()}`).expect(403);
+    await admin.agent.get(`${task}/runs/${run._id.toString()}/list.csv`).expect(403);
+    expect(await AuditEvent.countDocuments({ action: 'draw.list_view' })).to.equal(0);
   });
 });
