@@ -3,7 +3,7 @@
 // few seconds), so the scenarios share one data directory where the story allows.
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../server/config.js';
@@ -99,6 +99,21 @@ describe('the app process', function () {
     expect((await restarted.exited()).code).to.equal(0);
   });
 
+  it('after SIGKILL of the app together with its watchdog, the database server stops by itself', async function () {
+    const app = await spawnApp(embeddedEnv());
+    await waitReady(app);
+    const dbPid = await embeddedPid(dataDir);
+    const { kind } = JSON.parse(await readFile(join(dataDir, 'embedded-db.pid'), 'utf8')) as { kind: string };
+    // Only the Java launcher watches its parent; FerretDB and mongod rely on the watchdog alone.
+    if (kind !== 'java') this.skip();
+    // Everything the app started except the (detached) database server: the watchdog shell.
+    const children = (await childrenOf(app.child.pid as number)).filter((pid) => pid !== dbPid);
+    expect(children.length, 'the watchdog runs beside the app').to.be.greaterThan(0);
+    for (const pid of [app.child.pid as number, ...children]) process.kill(pid, 'SIGKILL');
+    await app.exited();
+    expect(await waitUntilGone(dbPid, 8000), 'the orphaned server notices its parent is gone').to.equal(true);
+  });
+
   it('a database server left running by a crashed run (pid file present, no live app) is stopped and replaced', async () => {
     // Recreate the worst case by hand: a server on the data directory and port that no watchdog
     // guards, and an app lock whose owner is dead.
@@ -156,4 +171,20 @@ async function spawnUnguardedServer(dataDir: string, port: number) {
   await writeFile(join(dataDir, 'embedded-db.pid'), JSON.stringify({ pid: stale.pid, kind, binary: command }));
   await new Promise((resolve) => setTimeout(resolve, 1500));
   return stale;
+}
+
+/** Pids whose parent is `pid` (from /proc). */
+async function childrenOf(pid: number): Promise<number[]> {
+  const children: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) children.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return children;
 }

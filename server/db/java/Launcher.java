@@ -139,6 +139,25 @@ public final class Launcher {
             System.err.println("mongo-java-server stopped, store closed");
         }, "shutdown"));
 
+        // Never outlive the app that started us, even if its watchdog died with it (a whole
+        // process group killed at once): an orphan is adopted by init, so a parent that is no
+        // longer alive means the app is gone. The shutdown hook closes the store cleanly.
+        ProcessHandle.current().parent().filter(parent -> parent.pid() != 1).ifPresent(parent -> {
+            Thread watch = new Thread(() -> {
+                while (parent.isAlive()) {
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
+                }
+                System.err.println("the process that started this server is gone: stopping");
+                System.exit(0);
+            }, "parent-watch");
+            watch.setDaemon(true);
+            watch.start();
+        });
+
         server.bind(host, port);
         System.out.println("mongo-java-server 1.47.0 (reports 4.4, wire 9) listening on " + host + ":" + port
             + " with " + file + (commitEachWrite ? " (commit before acknowledging)" : " (1 s background commit)"));
