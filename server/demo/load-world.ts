@@ -44,7 +44,23 @@ async function upsertByKey(model: Model<any>, key: string, docs: Record<string, 
 }
 
 /** The editable lists every installation starts with (also outside demo mode). */
+/**
+ * Every write here is an upsert that only inserts what is missing, so it is idempotent — but two
+ * app instances starting at once can both try to insert the same key, and the loser gets a
+ * duplicate-key error (MongoDB can do this too; FerretDB does it readily). The winner inserted
+ * exactly what we wanted, so the answer is to run again, which then finds everything present.
+ */
 export async function loadDefaults(): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await loadDefaultsOnce();
+    } catch (error) {
+      if (!isDuplicateKeyError(error) || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function loadDefaultsOnce(): Promise<void> {
   await upsertByKey(Department, 'code', DEMO_DEPARTMENTS.slice(0, 1).map((d) => ({ ...d })));
   await upsertByKey(InspectionItem, 'code', DEFAULT_ITEMS.map((item) => ({ ...item, active: true })));
   const dictionary = (name: (typeof DICTIONARIES)[number], entries: typeof DEFAULT_RESULT_CATEGORIES) =>
