@@ -59,21 +59,28 @@ export class ImportEngine {
   /** Runs to the end of the file ('completed') or until the signal aborts ('interrupted'). */
   async run(): Promise<'completed' | 'interrupted'> {
     const { source, batchSize, signal } = this.options;
-    for (;;) {
-      const next = await source.rows.next();
-      if (next.done) break;
-      this.accept(next.value.row, next.value.cells);
-      if (this.rowsInBatch >= batchSize) {
-        await this.flush();
-        if (signal?.aborted) {
-          await this.inFlight;
-          return 'interrupted';
+    try {
+      for (;;) {
+        const next = await source.rows.next();
+        if (next.done) break;
+        this.accept(next.value.row, next.value.cells);
+        if (this.rowsInBatch >= batchSize) {
+          await this.flush();
+          if (signal?.aborted) {
+            await this.inFlight;
+            return 'interrupted';
+          }
         }
       }
+      await this.flush();
+      await this.inFlight;
+      return 'completed';
+    } catch (error) {
+      // The file failed part-way (e.g. undecodable bytes): the batch being written still ends
+      // before the run is reported as failed, so nothing is written after the caller is told.
+      await this.inFlight.catch(() => {});
+      throw error;
     }
-    await this.flush();
-    await this.inFlight;
-    return 'completed';
   }
 
   private accept(row: number, cells: Cell[]): void {

@@ -1,17 +1,19 @@
 // Owns writing one batch of valid rows, idempotently and without touching what did not change.
 //
-// Insert first: the batch goes in with one unordered insertMany; the unique index on the
-// natural key rejects (11000) the rows that already exist, and only those are read back (one
-// `$in` query) and compared field by field. A row that differs gets one `$set`/`$unset` by
-// `_id`; an identical row is not written at all, so `updatedAt` stays put and a re-run of the
-// same file changes nothing. Every write is a single-document operation, so a crash leaves
-// each row either fully written or not at all, and running again converges to the same state.
+// Read first: one `$in` query on the natural key (a unique index) finds the rows that already
+// exist; they are compared field by field, and a row that differs gets one `$set`/`$unset` by
+// `_id` while an identical row is not written at all — so `updatedAt` stays put and re-running
+// the same file costs one read per batch and no write. The rest go in with one unordered
+// insertMany; a row a concurrent import inserted meanwhile is turned away by the unique index
+// (11000) and compared in a second round. Every write is a single-document operation, so a
+// crash leaves each row either fully written or not at all, and running again converges.
 //
 // Why not `updateOne({key}, {$set}, {upsert: true})` for every row: on FerretDB 1.24 a filter
 // on anything but `_id` is a full collection scan per statement (quadratic for a big roster),
 // and an `update` command with 100 or more statements deadlocks its SQLite connection pool
-// (each statement keeps a connection until the command ends; the pool holds 100). So new rows
-// use insertMany (the index check is SQLite's), updates go by `_id`, 50 statements a command.
+// (each statement keeps a connection until the command ends; the pool holds 100). So updates
+// go by `_id`, 50 statements a command. (The `$in` read is one scan per batch on FerretDB,
+// which serves tests; the default server and MongoDB answer it from the unique index.)
 import type { AnyBulkWriteOperation, Document } from 'mongodb';
 import { sameValue } from './canonical.js';
 import type { KindDefinition } from './kinds/kind.js';
@@ -28,23 +30,32 @@ export interface WriteCounts {
 export async function writeBatch(kind: KindDefinition, rows: ValidRow[], now: Date): Promise<WriteCounts> {
   if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
   await kind.resolveKeys?.(rows);
+  const keyOf = (row: ValidRow) => row.fields[kind.keyField] as string;
   let pending = rows;
   const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0 };
-  // A second round only happens if a document vanished between our insert and our read.
+  // A second round only happens if another import inserted one of our keys meanwhile.
   for (let round = 0; round < 2 && pending.length > 0; round += 1) {
-    const existing = await insertNew(kind, pending, now);
-    counts.inserted += pending.length - existing.length;
-    const outcome = await updateExisting(kind, existing, now);
+    const stored = await storedByKey(kind, pending.map(keyOf));
+    const outcome = await updateExisting(kind, pending.filter((row) => stored.has(keyOf(row))), stored, keyOf, now);
     counts.updated += outcome.updated;
     counts.unchanged += outcome.unchanged;
-    pending = outcome.missing;
+    const fresh = pending.filter((row) => !stored.has(keyOf(row)));
+    const turnedAway = await insertNew(kind, fresh, now);
+    counts.inserted += fresh.length - turnedAway.length;
+    pending = turnedAway;
   }
   if (pending.length > 0) throw new Error(`rows ${pending.map((r) => r.row).join(', ')} could be neither inserted nor found`);
   return counts;
 }
 
-/** Inserts the rows whose key is new; returns the rows that the unique index turned away. */
+async function storedByKey(kind: KindDefinition, keys: string[]): Promise<Map<string, Document>> {
+  const stored = await kind.model.collection.find({ [kind.keyField]: { $in: keys } }).toArray();
+  return new Map(stored.map((doc) => [doc[kind.keyField] as string, doc]));
+}
+
+/** Inserts the rows; returns the rows the unique index turned away (inserted by someone else meanwhile). */
 async function insertNew(kind: KindDefinition, rows: ValidRow[], now: Date): Promise<ValidRow[]> {
+  if (rows.length === 0) return [];
   const docs = rows.map((row) => kind.model.applyDefaults({ ...row.fields, __v: 0, createdAt: now, updatedAt: now }) as Document);
   try {
     await kind.model.collection.insertMany(docs, { ordered: false });
@@ -65,25 +76,13 @@ function writeErrorsOf(error: unknown): { index: number; code: number }[] {
   }));
 }
 
-interface UpdateOutcome {
-  updated: number;
-  unchanged: number;
-  missing: ValidRow[];
-}
-
-async function updateExisting(kind: KindDefinition, rows: ValidRow[], now: Date): Promise<UpdateOutcome> {
-  const outcome: UpdateOutcome = { updated: 0, unchanged: 0, missing: [] };
-  if (rows.length === 0) return outcome;
-  const keyOf = (row: ValidRow) => row.fields[kind.keyField] as string;
-  const stored = await kind.model.collection.find({ [kind.keyField]: { $in: rows.map(keyOf) } }).toArray();
-  const byKey = new Map(stored.map((doc) => [doc[kind.keyField] as string, doc]));
+async function updateExisting(
+  kind: KindDefinition, rows: ValidRow[], stored: Map<string, Document>, keyOf: (row: ValidRow) => string, now: Date,
+): Promise<Omit<WriteCounts, 'inserted'>> {
+  const outcome = { updated: 0, unchanged: 0 };
   const operations: AnyBulkWriteOperation<Document>[] = [];
   for (const row of rows) {
-    const existing = byKey.get(keyOf(row));
-    if (!existing) {
-      outcome.missing.push(row);
-      continue;
-    }
+    const existing = stored.get(keyOf(row)) as Document;
     const update = changes(existing, kind.mergeInto ? kind.mergeInto(existing, row) : row.fields, row.unset);
     if (!update) {
       outcome.unchanged += 1;
