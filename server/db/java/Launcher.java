@@ -134,6 +134,20 @@ public final class Launcher {
         }
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // A stop must end in bounded time: one server was seen ignoring SIGTERM for minutes
+            // with its shutdown stuck. Everything acknowledged is already committed, so halting
+            // after the grace period loses nothing.
+            Thread deadline = new Thread(() -> {
+                try {
+                    Thread.sleep(5000);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+                System.err.println("mongo-java-server did not stop within 5 s: halting");
+                Runtime.getRuntime().halt(2);
+            }, "shutdown-deadline");
+            deadline.setDaemon(true);
+            deadline.start();
             maintenance.shutdownNow();
             server.shutdownNow(); // closes clients, then the backend, which commits and closes the store
             System.err.println("mongo-java-server stopped, store closed");
