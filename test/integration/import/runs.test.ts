@@ -109,6 +109,10 @@ describe('import runs', () => {
       kind: 'entities', dataDir: dir.path, user: { username: 'a' }, source: { stream: Readable.from([combined]), fileName: 'mixed.csv' },
     });
     const summary = await handle.done;
+    // Nothing is written after the run is reported: the batch in flight when the file failed has ended.
+    const afterDone = await MarketEntity.countDocuments();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await MarketEntity.countDocuments()).to.equal(afterDone);
     expect(summary.status).to.equal('failed');
     expect(summary.failure?.code).to.equal('encoding');
     expect(summary.failure?.message).to.contain('gb18030');
