@@ -13,7 +13,7 @@ import type { Resumption, Snapshot } from './run-store.js';
 import type { OpenedSource } from './source.js';
 import type { Cell, ValidRow } from './types.js';
 import { rowError, validateRow } from './validate.js';
-import { writeBatch } from './writer.js';
+import { writeBatch, type WriteOrder } from './writer.js';
 
 export interface EngineOptions {
   kind: KindDefinition;
@@ -47,6 +47,7 @@ export class ImportEngine {
   private current: Batch;
   private rowsInBatch = 0;
   private inFlight: Promise<void> = Promise.resolve();
+  private writeOrder: WriteOrder = 'insert-first';
   /** The last snapshot actually recorded: what a failure leaves behind. */
   committed: Snapshot | undefined;
 
@@ -126,7 +127,9 @@ export class ImportEngine {
   private async commitBatch(batch: Batch): Promise<void> {
     const { kind, dryRun, errorReport, clock = () => new Date() } = this.options;
     if (!dryRun) {
-      const written = await writeBatch(kind, batch.rows, clock());
+      const written = await writeBatch(kind, batch.rows, clock(), this.writeOrder);
+      // Mostly new rows: insert the next batch first; mostly known rows: read it first.
+      this.writeOrder = written.inserted * 2 >= batch.rows.length ? 'insert-first' : 'read-first';
       this.counts.inserted += written.inserted;
       this.counts.updated += written.updated;
       this.counts.unchanged += written.unchanged;

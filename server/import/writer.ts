@@ -1,7 +1,7 @@
 // Owns writing one batch of valid rows, idempotently and without touching what did not change.
 //
-// Read first: one `$in` query on the natural key (a unique index) finds the rows that already
-// exist; they are compared field by field, and a row that differs gets one `$set`/`$unset` by
+// Read first (for a batch of mostly known rows; see WriteOrder): one `$in` query on the natural
+// key (a unique index) finds the rows that already exist; they are compared field by field, and a row that differs gets one `$set`/`$unset` by
 // `_id` while an identical row is not written at all — so `updatedAt` stays put and re-running
 // the same file costs one read per batch and no write. The rest go in with one unordered
 // insertMany; a row a concurrent import inserted meanwhile is turned away by the unique index
@@ -27,13 +27,26 @@ export interface WriteCounts {
   unchanged: number;
 }
 
-export async function writeBatch(kind: KindDefinition, rows: ValidRow[], now: Date): Promise<WriteCounts> {
+/**
+ * 'read-first' suits rows that mostly exist (a roster imported again): one indexed read, no
+ * write for what is unchanged. 'insert-first' suits new rows (a first import): one insertMany,
+ * and only the keys the unique index turns away are read and compared. The engine picks the
+ * order for each batch from what the previous one found.
+ */
+export type WriteOrder = 'read-first' | 'insert-first';
+
+export async function writeBatch(kind: KindDefinition, rows: ValidRow[], now: Date, order: WriteOrder = 'read-first'): Promise<WriteCounts> {
   if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
   await kind.resolveKeys?.(rows);
   const keyOf = (row: ValidRow) => row.fields[kind.keyField] as string;
   let pending = rows;
   const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0 };
-  // A second round only happens if another import inserted one of our keys meanwhile.
+  if (order === 'insert-first') {
+    const turnedAway = await insertNew(kind, pending, now);
+    counts.inserted += pending.length - turnedAway.length;
+    pending = turnedAway;
+  }
+  // A second read-first round only happens if another import inserted one of our keys meanwhile.
   for (let round = 0; round < 2 && pending.length > 0; round += 1) {
     const stored = await storedByKey(kind, pending.map(keyOf));
     const outcome = await updateExisting(kind, pending.filter((row) => stored.has(keyOf(row))), stored, keyOf, now);
