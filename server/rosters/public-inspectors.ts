@@ -1,6 +1,7 @@
 // Owns the public certified-inspector lookup (持证人员信息公开): the public may check that an
 // officer at the door is certified. Only four facts ever leave this module — name, department,
 // certificate number and validity — so no page or API can leak more by accident.
+import { todayIn } from '../time.js';
 import mongoose from 'mongoose';
 import { Department, Inspector } from '../../models/index.js';
 import { escapeRegExp } from '../http/validate.js';
@@ -29,11 +30,6 @@ export interface LookupQuery {
 
 const PAGE_SIZE = 20;
 
-/** A date as YYYY-MM-DD in the given time zone. */
-export function isoDay(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
-}
-
 /** The filter a lookup becomes (exported for the query-plan test, see docs/QUERIES.md). */
 export function lookupFilter(query: Omit<LookupQuery, 'page'>): Record<string, unknown> {
   const filter: Record<string, unknown> = {};
@@ -59,8 +55,8 @@ export async function lookupInspectors(
     name: row.name,
     department: departments.get(row.departmentCode) ?? row.departmentCode,
     certificates: row.certificates.map((certificate) => {
-      const validFrom = isoDay(certificate.validFrom, timeZone);
-      const validUntil = isoDay(certificate.validUntil, timeZone);
+      const validFrom = todayIn(timeZone, certificate.validFrom);
+      const validUntil = todayIn(timeZone, certificate.validUntil);
       const validity: PublicCertificate['validity'] =
         row.status === '失效' ? 'revoked' : today < validFrom ? 'not_yet' : today > validUntil ? 'expired' : 'valid';
       return { number: certificate.number, validFrom, validUntil, validity };
