@@ -26,8 +26,12 @@ mongoose.plugin((schema) => {
 
 let stopWatching: (() => void) | undefined;
 
-/** How long an operation waits for a usable server: a request never hangs much longer. */
-const SERVER_SELECTION_MS = 500;
+/**
+ * How long an operation waits for a usable server. A request that passed the availability gate
+ * just before the database was lost fails its first attempt at once and its one retryable-read
+ * retry after at most this long; every later request is answered by the gate without waiting.
+ */
+export const SERVER_SELECTION_MS = 500;
 /** How long the first connection may take (a remote MONGODB_URI: DNS, TLS, election). */
 const FIRST_CONNECT_MS = 15_000;
 
