@@ -15,6 +15,7 @@ export * from './plan.js';
 export * from './task.js';
 export * from './announcement.js';
 export * from './draw-run.js';
+export * from './inspection.js';
 
 // Every stored text is checked for control characters and malformed Unicode (safe-text.ts).
 import mongoose from 'mongoose';
