@@ -1,0 +1,103 @@
+// Owns how an inspection changes state: which transitions exist, and the one way every use
+// case applies one — a single conditional update of the inspection document (expected state
+// and version in the filter, the new state, `version + 1` and the audit entries the change owes
+// pushed onto `outbox`). Either the whole change is stored or none of it, so a process killed
+// at any point leaves the old state or the new one; two people acting at once cannot both win.
+// The outbox is then appended to the audit chain under each entry's own key (exactly once,
+// even if the process dies between the update and the append: the sweep finishes the job).
+import mongoose from 'mongoose';
+import { recordAuditOnce } from '../plans/draws.js';
+import { Inspection, type InspectionRecord, type InspectionState } from '../../models/inspection.js';
+import { ConflictError, NotFoundError } from '../errors.js';
+import type { Acting } from '../plans/acting.js';
+
+/** Every transition a use case may make, by name: from which states, to which state. */
+export const TRANSITIONS = {
+  approve: { from: ['assigned'], to: 'approved' },
+  checkIn: { from: ['approved', 'rejected'], to: 'checked_in' },
+  enterFindings: { from: ['checked_in', 'findings_entered', 'returned'], to: 'findings_entered' },
+  confirm: { from: ['findings_entered'], to: 'findings_entered' },
+  submit: { from: ['findings_entered'], to: 'submitted' },
+  return: { from: ['submitted'], to: 'returned' },
+  reject: { from: ['submitted'], to: 'rejected' },
+  approveForPublication: { from: ['submitted'], to: 'approved_for_publication' },
+  publish: { from: ['approved_for_publication'], to: 'published' },
+  correct: { from: ['published', 'closed'], to: null },
+  followUp: { from: ['published'], to: null },
+  close: { from: ['published'], to: 'closed' },
+  recuse: { from: ['assigned', 'approved'], to: null },
+} as const satisfies Record<string, { from: readonly InspectionState[]; to: InspectionState | null }>;
+export type TransitionName = keyof typeof TRANSITIONS;
+
+export interface AuditOwed {
+  action: string;
+  after?: Record<string, unknown>;
+}
+
+export interface Change {
+  /** Fields to set (dotted paths allowed). */
+  set?: Record<string, unknown>;
+  /** Arrays to append to. */
+  push?: Record<string, unknown>;
+  audit: AuditOwed;
+}
+
+/** Loads an inspection or answers 404. */
+export async function loadInspection(id: string): Promise<InspectionRecord> {
+  const found = await Inspection.findById(id).lean<InspectionRecord>();
+  if (!found) throw new NotFoundError('No such inspection.');
+  return found;
+}
+
+/**
+ * Applies `name` to the inspection as read (`current`): refused with 409 when it is no longer
+ * in a state the transition starts from or someone changed it since it was read.
+ */
+export async function applyTransition(current: InspectionRecord, name: TransitionName, change: Change, acting: Acting, now: Date): Promise<InspectionRecord> {
+  const transition = TRANSITIONS[name];
+  if (!(transition.from as readonly string[]).includes(current.state)) {
+    throw new ConflictError(`This inspection is ${current.state}; it cannot be changed that way now.`).localized({ key: 'inspection.error.state', params: { state: { key: `inspection.state.${current.state}` } } }, 'inspection_state');
+  }
+  const entry = {
+    id: `${current._id}#${current.version + 1}`,
+    action: change.audit.action,
+    actor: acting.actor,
+    requestId: acting.requestId,
+    after: { inspection: current._id, creditCode: current.creditCode, ...(change.audit.after ?? {}) },
+    at: now,
+  };
+  const set: Record<string, unknown> = { ...(change.set ?? {}), outboxPending: true };
+  if (transition.to) set.state = transition.to;
+  const push: Record<string, unknown> = { ...(change.push ?? {}), outbox: entry };
+  const updated = await Inspection.findOneAndUpdate(
+    { _id: current._id, version: current.version, state: current.state },
+    { $set: set, $inc: { version: 1 }, $push: push },
+    { new: true },
+  ).lean<InspectionRecord>();
+  if (!updated) throw new ConflictError('Someone changed this inspection meanwhile; reload it and try again.').localized({ key: 'inspection.error.changed' }, 'inspection_changed');
+  await flushOutbox(updated._id);
+  return updated;
+}
+
+/** Appends the inspection's owed audit entries to the chain (once each), then clears them. */
+export async function flushOutbox(id: string): Promise<void> {
+  const doc = await Inspection.findById(id).select('outbox taskNumber taskName').lean<Pick<InspectionRecord, 'outbox' | 'taskNumber' | 'taskName'>>();
+  if (!doc || doc.outbox.length === 0) return;
+  for (const entry of doc.outbox) {
+    await recordAuditOnce(entry.id, {
+      actor: entry.actor as Acting['actor'], requestId: entry.requestId ?? undefined, action: entry.action, at: entry.at,
+      target: { type: 'inspection', id, label: `${doc.taskNumber} ${String((entry.after as { creditCode?: string } | undefined)?.creditCode ?? '')}`.trim() },
+      after: entry.after as Record<string, unknown>,
+    });
+  }
+  const ids = doc.outbox.map((entry) => entry.id);
+  await Inspection.updateOne({ _id: id }, { $pull: { outbox: { id: { $in: ids } } } });
+  await Inspection.updateOne({ _id: id, outbox: mongoose.trusted({ $size: 0 }) }, { $unset: { outboxPending: '' } });
+}
+
+/** Finishes the audit of changes whose process died before appending it (start-up and job). */
+export async function flushPendingOutboxes(): Promise<number> {
+  const pending = await Inspection.find({ outboxPending: true }).select('_id').lean<{ _id: string }[]>();
+  for (const { _id } of pending) await flushOutbox(_id);
+  return pending.length;
+}

@@ -1,0 +1,35 @@
+// Owns what the inspection use cases need from outside: the clock, the time zone, the working-
+// day calendar (deadlines are counted in working days) and the configurable limits. Built once
+// from the config; tests pass their own clock and calendar.
+import type { Config } from '../config.js';
+
+/** The working-day arithmetic the deadlines need (server/calendar/ provides it). */
+export interface WorkingDays {
+  /** The day `n` working days after `day` (the start day itself is not counted). */
+  addWorkingDays(day: string, n: number): string;
+  /** Working days after `from` up to and including `to` (≤ 0 when `to` is not after `from`). */
+  workingDaysBetween(from: string, to: string): number;
+}
+
+export interface InspectionSettings {
+  timeZone: string;
+  now: () => Date;
+  calendar: () => Promise<WorkingDays>;
+  /** A check-in without a working code is filed within this many working days of the visit. */
+  lateCheckInWorkingDays: number;
+  /** Results are published within this many working days of the day they arose. */
+  publishWithinWorkingDays: number;
+  /** The supervisors' dashboard marks deadlines within this many working days as due soon. */
+  dueSoonWorkingDays: number;
+}
+
+export function inspectionSettingsFrom(config: Config, calendar: () => Promise<WorkingDays>, now: () => Date = () => new Date()): InspectionSettings {
+  return {
+    timeZone: config.TIME_ZONE,
+    now,
+    calendar,
+    lateCheckInWorkingDays: config.LATE_CHECK_IN_WORKING_DAYS,
+    publishWithinWorkingDays: config.PUBLISH_WITHIN_WORKING_DAYS,
+    dueSoonWorkingDays: 5,
+  };
+}
