@@ -11,7 +11,7 @@ import { startThrowawayServer, type EmbeddedKind, type EmbeddedServer } from '..
 export function benchServerOptions(config: Config, kind?: EmbeddedKind): Parameters<typeof startThrowawayServer>[0] {
   const durability = process.env.BENCH_JAVA_DURABILITY;
   return {
-    cacheDir: config.CACHE_DIR, kind: kind ?? config.EMBEDDED_DB, mongodBin: config.MONGOD_BIN, ferretdbBin: config.FERRETDB_BIN,
+    cacheDir: config.CACHE_DIR, kind: kind ?? config.EMBEDDED_DB, javaCacheMb: config.EMBEDDED_DB_CACHE_MB, mongodBin: config.MONGOD_BIN, ferretdbBin: config.FERRETDB_BIN,
     ...(durability === 'background' || durability === 'commit' ? { javaDurability: durability } : {}),
     progress: (message) => console.error(`[bench-db] ${message}`),
   };
@@ -25,6 +25,13 @@ export function serverPeakRssMiB(pid: number): number | string {
   } catch {
     return 'unknown';
   }
+}
+
+/** CPU time (user + system) a process has used so far, from /proc; 'self' for this one. */
+export function processCpuSeconds(pid: number | 'self'): number {
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks, 100 per second on Linux
 }
 
 /**

@@ -21,7 +21,7 @@ import { loadWorld } from '../server/demo/load-world.js';
 import { createAdmin } from '../server/auth/users.js';
 import { createLogger } from '../server/logger.js';
 import { refreshRosterFigures, settleRosterFigures } from '../server/rosters/roster-figures.js';
-import { printTable, timed } from './bench-kit.js';
+import { benchServerOptions, printTable, timed } from './bench-kit.js';
 
 const ENTITIES = Number(process.env.PAGES_BENCH_ENTITIES ?? 100_000);
 const INSPECTORS = Number(process.env.PAGES_BENCH_INSPECTORS ?? 2000);
@@ -157,10 +157,7 @@ async function measureServer(label: string, uri: string): Promise<ServerResult> 
 
 async function onEmbedded(kind: EmbeddedKind | undefined): Promise<ServerResult> {
   const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
-  const server = await startThrowawayServer({
-    cacheDir: config.CACHE_DIR, mongodBin: config.MONGOD_BIN, ferretdbBin: config.FERRETDB_BIN, dbName: 'bench_pages', kind: kind ?? config.EMBEDDED_DB,
-    progress: (message) => console.error(`[bench-db] ${message}`),
-  });
+  const server = await startThrowawayServer({ ...benchServerOptions(config, kind), dbName: 'bench_pages' });
   try {
     return await measureServer(kind ? describeKind(server.kind) : `${describeKind(server.kind)} (${config.EMBEDDED_DB ? 'EMBEDDED_DB' : 'default'})`, server.uri);
   } finally {

@@ -36,6 +36,10 @@ export const CONFIG_DOCS = {
     schema: z.enum(['java', 'ferretdb', 'mongod']).optional(),
     doc: 'Which embedded database server to run: `java` (mongo-java-server 1.47.0 on H2, the default; needs Java 17+ and Maven once), `ferretdb` (FerretDB 1.24.2 on SQLite; needs Go once) or `mongod`. Unset: `mongod` if one is found, else the kind whose data `DATA_DIR` already holds, else `java`, else `ferretdb`.',
   },
+  EMBEDDED_DB_CACHE_MB: {
+    schema: z.coerce.number().int().min(64).max(65_536).default(1024),
+    doc: 'Page cache of the embedded mongo-java-server in MB (its Java heap is this plus 768 MB). Indexed reads slow down about twofold once the rosters outgrow it; about 1 GB per 100,000 entities.',
+  },
   MONGOD_BIN: {
     schema: z.string().min(1).optional(),
     doc: 'Path to a `mongod` binary. When set (or when `mongod` is on `PATH`) the embedded database is a real mongod.',
@@ -103,9 +107,21 @@ export const CONFIG_DOCS = {
       .refine((list) => list.every((t) => ['日常', '专项', '线索核查', '即时'].includes(t)), 'must list inspection types (日常, 专项, 线索核查, 即时)'),
     doc: 'Comma-separated inspection types that do not count toward the caps (typed exemptions).',
   },
+  LATE_CHECK_IN_WORKING_DAYS: {
+    schema: z.coerce.number().int().min(0).max(30).default(3),
+    doc: 'Working days within which a team that checked in on its certificates (no working code) files the check-in, with a reason (Chongqing: 3).',
+  },
+  PUBLISH_WITHIN_WORKING_DAYS: {
+    schema: z.coerce.number().int().min(1).max(60).default(20),
+    doc: 'Working days from the day an inspection result arises to its publication (企业信息公示暂行条例 Art. 6: 20).',
+  },
   JOINT_WINDOW_DAYS: {
     schema: z.coerce.number().int().min(1).max(92).default(5),
     doc: 'Days from the start of each quarter within which entities drawn by several departments are proposed for one joint visit (综合查一次).',
+  },
+  ATTACHMENT_MAX_MB: {
+    schema: z.coerce.number().int().min(1).max(100).default(10),
+    doc: 'Largest attachment (photo or PDF of an inspection\'s findings) in MB; a larger file is refused while it uploads. Each record may have 20 files and 100 MB (or this limit, if larger) in all.',
   },
   DRAW_TEST_CLOCK: {
     schema: z.string().regex(/^.+@\d+x\d+(\.\d+)?$/, 'must read <ISO time>@<epoch ms>x<rate>').optional(),

@@ -43,6 +43,8 @@ export interface EmbeddedOptions {
   onGiveUp?: (reason: string) => void;
   /** mongo-java-server only: 'background' keeps H2's 1 s auto-commit (for measuring its cost). */
   javaDurability?: 'commit' | 'background';
+  /** mongo-java-server only: the store's page cache in MB (default DEFAULT_JAVA_CACHE_MB). */
+  javaCacheMb?: number;
 }
 
 export interface EmbeddedServer {
@@ -70,8 +72,13 @@ const DEFAULT_RESTARTS = { max: 3, windowMs: 5 * 60_000 };
 /** A pause before a restart: lets the port and file locks go, and the outage be seen (503) rather than flicker. */
 const RESTART_DELAY_MS = 1000;
 /** Bounded heap and store cache: county-scale data stays within about 1.3 GB of RSS. */
-const JAVA_HEAP = '-Xmx1g';
-const JAVA_STORE_CACHE_MB = 256;
+/**
+ * The H2 store's page cache lives in the Java heap; the heap gets this much more for queries,
+ * cursors and Netty buffers. The cache is what keeps indexed reads fast: re-importing 100,000
+ * unchanged rows (one indexed read per row) took 16.9 s with 256 MB, 9.7 s with 1,024 MB.
+ */
+const JAVA_HEAP_BEYOND_CACHE_MB = 768;
+export const DEFAULT_JAVA_CACHE_MB = 1024;
 
 export async function startEmbeddedServer(options: EmbeddedOptions): Promise<EmbeddedServer> {
   const progress = options.progress ?? (() => {});
@@ -139,7 +146,7 @@ export async function startEmbeddedServer(options: EmbeddedOptions): Promise<Emb
 
 /** A server in a fresh temporary folder on a free port, removed on stop: for tests and benchmarks. */
 export async function startThrowawayServer(
-  options: Pick<EmbeddedOptions, 'cacheDir' | 'mongodBin' | 'ferretdbBin' | 'progress' | 'kind' | 'javaDurability' | 'restarts'> & {
+  options: Pick<EmbeddedOptions, 'cacheDir' | 'mongodBin' | 'ferretdbBin' | 'progress' | 'kind' | 'javaDurability' | 'javaCacheMb' | 'restarts'> & {
     dbName?: string;
   },
 ): Promise<EmbeddedServer> {
@@ -202,14 +209,15 @@ async function prepare(kind: EmbeddedKind, storage: string, options: EmbeddedOpt
     return { command: binary, args: ferretdbArgs(storage, options.port) };
   }
   const server = await ensureJavaServer(options.cacheDir, progress);
+  const cacheMb = options.javaCacheMb ?? DEFAULT_JAVA_CACHE_MB;
   return {
     command: server.java,
     args: [
-      JAVA_HEAP, '-XX:+UseSerialGC', '-XX:+ExitOnOutOfMemoryError', '-Xshare:auto',
+      `-Xmx${cacheMb + JAVA_HEAP_BEYOND_CACHE_MB}m`, '-XX:+UseSerialGC', '-XX:+ExitOnOutOfMemoryError', '-Xshare:auto',
       '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-Dorg.slf4j.simpleLogger.logFile=System.err',
       '-cp', server.classpath, 'Launcher',
       '--file', join(storage, 'store.mv.db'), '--host', '127.0.0.1', '--port', String(options.port),
-      '--cache-mb', String(JAVA_STORE_CACHE_MB), '--durability', options.javaDurability ?? 'commit',
+      '--cache-mb', String(cacheMb), '--durability', options.javaDurability ?? 'commit',
     ],
   };
 }

@@ -45,6 +45,7 @@ export async function resolveDatabaseUri(config: Config, shutdown: Shutdown, log
     kind: config.EMBEDDED_DB,
     mongodBin: config.MONGOD_BIN,
     ferretdbBin: config.FERRETDB_BIN,
+    javaCacheMb: config.EMBEDDED_DB_CACHE_MB,
     progress: (message) => logger.info({ component: 'embedded-db' }, message),
     alert: (message) => logger.warn({ component: 'embedded-db' }, message),
     ...(options.onGiveUp ? { onGiveUp: options.onGiveUp } : {}),

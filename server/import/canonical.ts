@@ -26,6 +26,12 @@ function normalise(value: unknown): unknown {
 
 /** True when the stored value and the imported value are the same for the database's purposes. */
 export function sameValue(stored: unknown, imported: unknown): boolean {
+  // Most fields are text, numbers or dates: compared directly, they cost no canonical text
+  // (a re-import of an unchanged roster compares every field of every row).
+  const absent = (value: unknown) => value === undefined || value === null;
+  if (absent(stored) || absent(imported)) return absent(stored) && absent(imported);
+  if (typeof stored !== 'object' && typeof imported !== 'object') return stored === imported;
+  if (stored instanceof Date && imported instanceof Date) return stored.getTime() === imported.getTime();
   return canonical(stored) === canonical(imported);
 }
 

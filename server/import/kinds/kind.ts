@@ -41,7 +41,10 @@ export interface KindDefinition extends ColumnRules {
   build(input: BuildInput): BuildResult;
   /** Before writing: settle keys that need the database (inspectors known only by certificate). */
   resolveKeys?(rows: ValidRow[]): Promise<void>;
-  /** The fields to write over an existing document; default: the row's fields as they are. */
+  /**
+   * The fields to write over an existing document; default: the row's fields as they are.
+   * `existing` holds only _id, the key and the fields the batch's rows write or clear.
+   */
   mergeInto?(existing: Record<string, any>, row: ValidRow): Record<string, unknown>;
 }
 
