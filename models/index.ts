@@ -16,6 +16,7 @@ export * from './task.js';
 export * from './announcement.js';
 export * from './draw-run.js';
 export * from './inspection.js';
+export * from './calendar-day.js';
 
 // Every stored text is checked for control characters and malformed Unicode (safe-text.ts).
 import mongoose from 'mongoose';

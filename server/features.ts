@@ -17,6 +17,7 @@ import { inspectorsAdminApiMount, inspectorsAdminMount } from './routes/admin-in
 import { drawSpecMount, drawSpecTextMount, verifyApiMount, verifyPageMount } from './routes/verify.js';
 import { importsApiMount, importsPageMount } from './routes/admin-imports.js';
 import { dictionariesAdminMount, itemsAdminMount } from './routes/admin-catalog.js';
+import { calendarAdminMount } from './routes/admin-calendar.js';
 import { plansMount } from './routes/plans.js';
 import { tasksMount } from './routes/tasks.js';
 import { announcementsMount } from './routes/announcements.js';
@@ -44,6 +45,7 @@ export const MOUNTS: readonly RouterMount[] = [
   inspectorsAdminMount,
   itemsAdminMount,
   dictionariesAdminMount,
+  calendarAdminMount,
   importsPageMount,
   usersAdminMount,
   // plans, tasks and draws (supervisors)
