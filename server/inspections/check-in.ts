@@ -57,7 +57,7 @@ export async function checkInWithCode(id: string, codeText: string, present: str
   const day = todayIn(settings.timeZone, now);
   const inspectors = await assertPresent(inspection, present, day, settings);
   return applyTransition(inspection, checkInTransition(inspection), {
-    set: { checkIn: { at: now, day, inspectors, via: 'code', filedAt: now, by: acting.actor } },
+    set: { checkIn: { at: now, day, inspectors, via: 'code', filedAt: now, by: acting.actor }, ...visitStart(inspection) },
     audit: { action: 'inspection.check_in', after: { via: 'code', inspectors, day } },
   }, acting, now);
 }
@@ -84,9 +84,15 @@ export async function fileLateCheckIn(id: string, input: { day: string; present:
   }
   const inspectors = await assertPresent(inspection, input.present, input.day, settings);
   return applyTransition(inspection, checkInTransition(inspection), {
-    set: { checkIn: { at: now, day: input.day, inspectors, via: 'certificate', lateReason: reason, filedAt: now, by: acting.actor } },
+    set: { checkIn: { at: now, day: input.day, inspectors, via: 'certificate', lateReason: reason, filedAt: now, by: acting.actor }, ...visitStart(inspection) },
     audit: { action: 'inspection.check_in', after: { via: 'certificate', inspectors, day: input.day, reason } },
   }, acting, now);
+}
+
+/** After a rejection the team inspects again: a new visit with findings to enter afresh (the old ones stay in the audit trail). */
+function visitStart(inspection: InspectionRecord): Record<string, unknown> {
+  if (inspection.state !== 'rejected') return {};
+  return { visit: (inspection.visit ?? 1) + 1, findings: [], confirmations: [], resultCategory: null, revision: inspection.revision + 1 };
 }
 
 function checkInTransition(inspection: InspectionRecord): 'checkIn' {

@@ -5,7 +5,6 @@
 // at any point leaves the old state or the new one; two people acting at once cannot both win.
 // The outbox is then appended to the audit chain under each entry's own key (exactly once,
 // even if the process dies between the update and the append: the sweep finishes the job).
-import mongoose from 'mongoose';
 import { recordAuditOnce } from '../plans/draws.js';
 import { Inspection, type InspectionRecord, type InspectionState } from '../../models/inspection.js';
 import { ConflictError, NotFoundError } from '../errors.js';
@@ -72,27 +71,32 @@ export async function applyTransition(current: InspectionRecord, name: Transitio
   const updated = await Inspection.findOneAndUpdate(
     { _id: current._id, version: current.version, state: current.state },
     { $set: set, $inc: { version: 1 }, $push: push },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean<InspectionRecord>();
   if (!updated) throw new ConflictError('Someone changed this inspection meanwhile; reload it and try again.').localized({ key: 'inspection.error.changed' }, 'inspection_changed');
   await flushOutbox(updated._id);
   return updated;
 }
 
-/** Appends the inspection's owed audit entries to the chain (once each), then clears them. */
+/**
+ * Appends the inspection's owed audit entries to the chain (once each: keyed by entry id), then
+ * empties the outbox if no change came in meanwhile (same version); otherwise goes round again
+ * — the entries already appended are recognised by their keys.
+ */
 export async function flushOutbox(id: string): Promise<void> {
-  const doc = await Inspection.findById(id).select('outbox taskNumber taskName').lean<Pick<InspectionRecord, 'outbox' | 'taskNumber' | 'taskName'>>();
-  if (!doc || doc.outbox.length === 0) return;
-  for (const entry of doc.outbox) {
-    await recordAuditOnce(entry.id, {
-      actor: entry.actor as Acting['actor'], requestId: entry.requestId ?? undefined, action: entry.action, at: entry.at,
-      target: { type: 'inspection', id, label: `${doc.taskNumber} ${String((entry.after as { creditCode?: string } | undefined)?.creditCode ?? '')}`.trim() },
-      after: entry.after as Record<string, unknown>,
-    });
+  for (let round = 0; round < 10; round += 1) {
+    const doc = await Inspection.findById(id).select('outbox version taskNumber').lean<Pick<InspectionRecord, 'outbox' | 'version' | 'taskNumber'>>();
+    if (!doc || doc.outbox.length === 0) return;
+    for (const entry of doc.outbox) {
+      await recordAuditOnce(entry.id, {
+        actor: entry.actor as Acting['actor'], requestId: entry.requestId ?? undefined, action: entry.action, at: entry.at,
+        target: { type: 'inspection', id, label: `${doc.taskNumber} ${String((entry.after as { creditCode?: string } | undefined)?.creditCode ?? '')}`.trim() },
+        after: entry.after as Record<string, unknown>,
+      });
+    }
+    const emptied = await Inspection.updateOne({ _id: id, version: doc.version }, { $set: { outbox: [] }, $unset: { outboxPending: '' } });
+    if (emptied.matchedCount === 1) return;
   }
-  const ids = doc.outbox.map((entry) => entry.id);
-  await Inspection.updateOne({ _id: id }, { $pull: { outbox: { id: { $in: ids } } } });
-  await Inspection.updateOne({ _id: id, outbox: mongoose.trusted({ $size: 0 }) }, { $unset: { outboxPending: '' } });
 }
 
 /** Finishes the audit of changes whose process died before appending it (start-up and job). */
