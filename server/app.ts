@@ -24,6 +24,8 @@ import { accessControl, type AccessMiddleware } from './access/middleware.js';
 import type { AccessTable } from './access/rules.js';
 import { ACCESS_TABLE, MOUNTS, accessTableOf } from './features.js';
 import type { FeatureDeps, RouterMount } from './routes/mount.js';
+import { workingCalendar } from './calendar/calendar-store.js';
+import { inspectionSettingsFrom, type InspectionSettings } from './inspections/settings.js';
 import { navLinksFor } from './access/nav.js';
 import { decide } from './access/policy.js';
 import { formatDateTime, formatDay } from './time.js';
@@ -55,17 +57,20 @@ export interface AppDependencies {
   dataDir?: string;
   /** Settings of the plan/task/draw use cases; defaults to the app's clock and time zone, no drand relays. */
   draws?: DrawSettings;
+  /** Settings of the inspection use cases; defaults to the config's limits, the app's clock and the stored working-day calendar. */
+  inspections?: InspectionSettings;
 }
 
 export function createApp({
   config, logger, isReady = () => isDatabaseReady(), sessionSecret = randomBytes(32).toString('hex'),
   sessionStore, clock = () => new Date(), mounts = MOUNTS, accessTable = mounts === MOUNTS ? ACCESS_TABLE : accessTableOf(mounts),
   timeZone = 'Asia/Shanghai', dataDir = join(tmpdir(), 'shuangsuiji-data'), draws = defaultDrawSettings({ now: clock, timeZone }),
+  inspections = inspectionSettingsFrom({ TIME_ZONE: timeZone }, workingCalendar, clock),
 }: AppDependencies): Express {
   // Secure cookies need HTTPS end to end as Express sees it: in production, or behind a TLS proxy.
   const secureCookies = config.isProduction || config.TRUST_PROXY;
   const access = accessControl(accessTable);
-  const deps: FeatureDeps = { secureCookies, clock, timeZone, dataDir, isReady, actorOf, draws };
+  const deps: FeatureDeps = { secureCookies, clock, timeZone, dataDir, isReady, actorOf, draws, inspections };
   const app = express();
   app.set('view engine', 'ejs');
   app.set('views', VIEWS_DIR);

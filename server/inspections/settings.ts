@@ -23,13 +23,16 @@ export interface InspectionSettings {
   dueSoonWorkingDays: number;
 }
 
-export function inspectionSettingsFrom(config: Config, calendar: () => Promise<WorkingDays>, now: () => Date = () => new Date()): InspectionSettings {
+type Limits = Pick<Config, 'TIME_ZONE' | 'LATE_CHECK_IN_WORKING_DAYS' | 'PUBLISH_WITHIN_WORKING_DAYS'>;
+
+/** The configured limits (defaults: 3 and 20 working days, Asia/Shanghai) with this clock and calendar. */
+export function inspectionSettingsFrom(config: Partial<Limits>, calendar: () => Promise<WorkingDays>, now: () => Date = () => new Date()): InspectionSettings {
   return {
-    timeZone: config.TIME_ZONE,
+    timeZone: config.TIME_ZONE ?? 'Asia/Shanghai',
     now,
     calendar,
-    lateCheckInWorkingDays: config.LATE_CHECK_IN_WORKING_DAYS,
-    publishWithinWorkingDays: config.PUBLISH_WITHIN_WORKING_DAYS,
+    lateCheckInWorkingDays: config.LATE_CHECK_IN_WORKING_DAYS ?? 3,
+    publishWithinWorkingDays: config.PUBLISH_WITHIN_WORKING_DAYS ?? 20,
     dueSoonWorkingDays: 5,
   };
 }

@@ -5,6 +5,7 @@
 import type { Request, Router } from 'express';
 import type { AuditActor } from '../../models/audit-event.js';
 import type { RouteRules } from '../access/rules.js';
+import type { InspectionSettings } from '../inspections/settings.js';
 import type { DrawSettings } from '../plans/settings.js';
 
 /** What router factories may use; built once per app by createApp. */
@@ -23,6 +24,8 @@ export interface FeatureDeps {
   actorOf: (req: Request) => AuditActor;
   /** Clock, relays, caps and time zone of the plan/task/draw use cases (config in main.ts). */
   draws: DrawSettings;
+  /** Clock, time zone, working-day calendar and limits of the inspection use cases. */
+  inspections: InspectionSettings;
 }
 
 export interface RouterMount {
