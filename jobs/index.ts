@@ -2,6 +2,7 @@
 import type { JobDefinition } from './scheduler.js';
 import { purgeExpiredAuthData } from '../server/auth/session-store.js';
 import { purgeImportFiles } from '../server/import/retention.js';
+import { purgeAttachments } from '../server/attachments/purge.js';
 import { drawJob } from './draws.js';
 import type { DrawSettings } from '../server/plans/settings.js';
 
@@ -33,6 +34,14 @@ export function scheduledJobs(context: JobContext): JobDefinition[] {
       schedule: '17 * * * *',
       run: async () => {
         await purgeImportFiles(context.dataDir, now());
+      },
+    },
+    {
+      // Attachments a killed process left half-stored or half-removed (server/attachments/purge.ts).
+      name: 'purge-attachments',
+      schedule: '41 * * * *',
+      run: async () => {
+        await purgeAttachments(now());
       },
     },
     ...(context.draws ? [drawJob(context.draws)] : []),

@@ -69,6 +69,9 @@ export function withUploadedFile<T>(
     try {
       parser = busboy({
         headers: req.headers,
+        // Browsers send a file's name as raw UTF-8 (现场照片.jpg); busboy's default, latin1,
+        // would turn it into C1 control characters and the name would be refused below.
+        defParamCharset: 'utf8',
         limits: {
           files: 1, fileSize: limits.maxFileBytes, fields: limits.maxFields ?? 20, fieldSize: limits.maxFieldBytes ?? 1000,
           parts: MAX_PARTS, headerPairs: MAX_PART_HEADERS,

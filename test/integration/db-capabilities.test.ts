@@ -111,6 +111,28 @@ describe('database capabilities the app relies on', () => {
     expect(await things.countDocuments({ key: 'claim:job-1' })).to.equal(1);
   });
 
+  // Attachments (server/attachments/) keep their bytes in 255 KB binary fields read by a string
+  // _id, and claim an owner's numbered slot under a compound unique index on nested fields.
+  it('a 255 KB binary field round-trips byte for byte, read back by a string _id', async () => {
+    const data = Buffer.from(Array.from({ length: 255 * 1024 }, (_, i) => (i * 7919) % 256));
+    await things.insertOne({ _id: '665f00000000000000000001:0' as never, key: 'chunk', data });
+    const back = await things.findOne({ _id: '665f00000000000000000001:0' as never });
+    const bytes = back?.data as { buffer: Uint8Array; position: number };
+    expect(Buffer.from(bytes.buffer.subarray(0, bytes.position)).equals(data)).to.equal(true);
+  });
+
+  it('concurrent inserts of one slot under a compound unique index of nested fields: exactly one wins', async () => {
+    const slots = mongoose.connection.db!.collection<Document>('capability_slots');
+    await slots.createIndex({ 'owner.kind': 1, 'owner.id': 1, slot: 1 }, { unique: true });
+    await slots.insertOne({ owner: { kind: 'inspection', id: 'b' }, slot: 0 });
+    const outcomes = await Promise.allSettled([1, 2, 3, 4].map((n) => slots.insertOne({ owner: { kind: 'inspection', id: 'a' }, slot: 0, by: n })));
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).to.have.length(1);
+    expect(outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected').map((o) => (o.reason as { code?: number }).code)).to.deep.equal([11000, 11000, 11000]);
+    await slots.insertOne({ owner: { kind: 'inspection', id: 'a' }, slot: 1 });
+    expect(await slots.countDocuments({})).to.equal(3);
+    await slots.drop();
+  });
+
   // Array-field queries: $nor over a dotted array path is portable; $elemMatch and $not on
   // arrays are not (FerretDB 1.24 returned no match for $elemMatch and treated $not per
   // element), so the app uses the $nor forms asserted here.
