@@ -1,6 +1,8 @@
 // AuditEvent: an append-only record of who changed what, shared by every feature (user
 // management today; rosters, draws, reviews later). Before/after hold short summaries of the
-// changed fields only — never secrets such as password hashes.
+// changed fields only — never secrets such as password hashes. The entries form a hash chain
+// (seq, prevHash, hash): server/audit/chain.ts appends (recordAudit, the one way to write an
+// entry) and server/audit/verify-chain.ts checks it. Nothing updates or deletes an entry.
 import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
 
 const actorSchema = new Schema(
@@ -33,9 +35,21 @@ const auditEventSchema = new Schema({
   after: { type: Schema.Types.Mixed },
   at: { type: Date, required: true, default: () => new Date() },
   requestId: { type: String, maxlength: 64 },
+  /** Place in the chain: 1, 2, 3 … with no gap (absent only on events older than the chain). */
+  seq: { type: Number },
+  /** `hash` of the entry seq − 1 (64 zeros for the first). */
+  prevHash: { type: String },
+  /** SHA-256 of the entry's canonical form, prevHash included (server/audit/canonical.ts). */
+  hash: { type: String },
 });
 auditEventSchema.index({ 'target.type': 1, 'target.id': 1, at: -1 });
 auditEventSchema.index({ at: -1 });
+// The unique index decides which of several concurrent appenders gets a number (sparse: events
+// written before the chain have none until start-up chains them).
+auditEventSchema.index({ seq: 1 }, { unique: true, sparse: true });
+// Events without a number, oldest first (start-up chaining, the verifier): not sparse, so
+// MongoDB finds them through the index instead of scanning the collection.
+auditEventSchema.index({ seq: 1, at: 1, _id: 1 });
 
 export type AuditActor = { kind: 'user'; userId: Types.ObjectId; label: string } | { kind: 'cli' | 'system'; label: string };
 export type AuditEventFields = InferSchemaType<typeof auditEventSchema>;
@@ -51,8 +65,3 @@ export interface AuditInput {
 }
 
 export const AuditEvent = mongoose.model('AuditEvent', auditEventSchema);
-
-/** Appends one audit record. The one way features write the audit trail. */
-export async function recordAudit(input: AuditInput): Promise<void> {
-  await AuditEvent.create({ ...input, at: input.at ?? new Date() });
-}

@@ -21,6 +21,7 @@ import { calendarAdminMount } from './routes/admin-calendar.js';
 import { plansMount } from './routes/plans.js';
 import { tasksMount } from './routes/tasks.js';
 import { announcementsMount } from './routes/announcements.js';
+import { auditMount } from './routes/audit.js';
 
 export const MOUNTS: readonly RouterMount[] = [
   healthMount, // before sessions: probes
@@ -48,6 +49,7 @@ export const MOUNTS: readonly RouterMount[] = [
   calendarAdminMount,
   importsPageMount,
   usersAdminMount,
+  auditMount, // the audit chain (supervisors and admins)
   // plans, tasks and draws (supervisors)
   plansMount,
   tasksMount,

@@ -15,6 +15,7 @@ import { startScheduler } from '../jobs/scheduler.js';
 import { scheduledJobs } from '../jobs/index.js';
 import { drawSettingsFrom } from './plans/settings.js';
 import { todayIn } from './time.js';
+import { chainLegacyEvents, chainHead } from './audit/chain.js';
 import '../models/index.js';
 
 const SHUTDOWN_DEADLINE_MS = 9_000;
@@ -59,6 +60,7 @@ async function start(config: Config, logger: Logger, shutdown: Shutdown, onDatab
     up ? logger.info('the database is reachable again: serving pages') : logger.error('the database is unreachable: pages and API calls answer 503 until it is back'),
   );
   shutdown.register('database availability log', () => stopLogging());
+  await joinAuditChain(logger);
   await loadDefaults();
   if (config.DEMO_DATA) {
     const asOf = todayIn(config.TIME_ZONE);
@@ -77,6 +79,20 @@ async function start(config: Config, logger: Logger, shutdown: Shutdown, onDatab
   const scheduler = startScheduler(scheduledJobs({ timeZone: config.TIME_ZONE, dataDir: config.dataDir, draws }), { timeZone: config.TIME_ZONE, logger });
   shutdown.register('scheduler', () => scheduler.stop());
   logger.info(`ready: http://${config.HOST}:${config.PORT}/`);
+}
+
+/** Audit events written before the hash chain existed join it (once; resumes after a crash), and the head is logged so it can be noted elsewhere. */
+async function joinAuditChain(logger: Logger): Promise<void> {
+  let logged = Date.now();
+  const onProgress = (n: number) => {
+    if (Date.now() - logged < 5000) return;
+    logged = Date.now();
+    logger.info(`audit chain: ${n} earlier events chained so far`);
+  };
+  const chained = await chainLegacyEvents({ onProgress });
+  if (chained > 0) logger.info(`audit chain: ${chained} events written before the chain joined it`);
+  const head = await chainHead();
+  if (head) logger.info({ auditHead: { seq: head.seq, hash: head.hash } }, `audit chain head: seq ${head.seq} ${head.hash}`);
 }
 
 /** SESSION_SECRET, or one kept in DATA_DIR next to the embedded database (never a fixed default). */

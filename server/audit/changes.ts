@@ -2,7 +2,8 @@
 // the CLI or a job), the one field-diff of an edit, and the audit record written from it. Every
 // use case that changes users, rosters or the catalogue calls recordChanges itself, so a change
 // made outside HTTP leaves the same trace as one made on a page.
-import { recordAudit, type AuditActor } from '../../models/audit-event.js';
+import type { AuditActor } from '../../models/audit-event.js';
+import { recordAudit } from './chain.js';
 
 /** Who is making a change, and the request it came with (none for the CLI and jobs). */
 export interface ChangeContext {

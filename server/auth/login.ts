@@ -4,7 +4,7 @@
 import type { UserRecord } from '../../models/user.js';
 import { User } from '../../models/user.js';
 import { LoginAttempt, type LoginOutcome } from '../../models/login-attempt.js';
-import { recordAudit } from '../../models/audit-event.js';
+import { recordAudit } from '../audit/chain.js';
 import { burnVerification, hashPassword, needsRehash, PASSWORD_MAX_LENGTH, verifyPassword } from './password.js';
 import { normaliseUsername } from './user-rules.js';
 import { announceSettled, awaitTurn, claimTurn, clientAddress, PAIR_LOCK, pairFailures, slowdownFor, type Turn } from './login-throttle.js';

@@ -5,7 +5,7 @@
 // point; a second instance freezing the same slot loses the insert and uses the winner's).
 // Also the preview: the same reading and figures, writing nothing.
 import { randomBytes } from 'node:crypto';
-import { recordAudit } from '../../models/audit-event.js';
+import { recordAudit } from '../audit/chain.js';
 import { Announcement, AnnouncementChunk, AnnouncementSecret, type AnnouncementRecord } from '../../models/announcement.js';
 import type { TaskRecord } from '../../models/task.js';
 import { DrawError, freezeAnnouncement, type DeclaredSource, type InspectorInput, type StratumInput, type FreezeParams } from '../draw/index.js';

@@ -4,7 +4,7 @@
 // unpublished list audited; CSV and XLSX exports (same rule, also audited); lock and dispatch
 // to the departments; and the full record for verification.
 import ExcelJS from 'exceljs';
-import { recordAudit } from '../../models/audit-event.js';
+import { recordAudit } from '../audit/chain.js';
 import { Announcement, type AnnouncementRecord } from '../../models/announcement.js';
 import { DrawRun, DrawnEntity, type DrawRunRecord } from '../../models/draw-run.js';
 import type { TaskRecord } from '../../models/task.js';

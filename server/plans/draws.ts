@@ -4,17 +4,18 @@
 //  2. The record is a pure function of the announcement, its frozen chunks and the claimed
 //     values, so any instance may (re)compute it after a crash and gets the identical record.
 //  3. Results are written idempotently (DrawnEntity rows under "<run key>|<credit code>"), the
-//     run is then marked complete, and its audit event is inserted under a deterministic id.
+//     run is then marked complete, and its audit event is appended under a deterministic id
+//     (recordAuditOnce, server/audit/chain.ts).
 // A run left in 'drawing' (crash) is completed by recoverDraws() — on start and by the job.
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import mongoose, { Types } from 'mongoose';
-import { AuditEvent, type AuditInput } from '../../models/audit-event.js';
 import { Announcement, type AnnouncementRecord } from '../../models/announcement.js';
 import { DrawRun, DrawnEntity, type DrawRunRecord } from '../../models/draw-run.js';
 import { Task } from '../../models/task.js';
 import { DrawError, runAnnouncedDraw, type DrawRecord, type InspectorInput, type RecordRandomness } from '../draw/index.js';
 import { isDuplicateKeyError } from '../errors.js';
+import { recordAuditOnce } from '../audit/chain.js';
 import { assertManage, auditContext, SYSTEM, type Acting } from './acting.js';
 import { DrawBlockedError, loadChunks, publishedAnnouncement } from './announce.js';
 import type { PoolEntity } from './pool.js';
@@ -32,11 +33,8 @@ function crashPoint(settings: DrawSettings, point: CrashPoint): void {
   if (settings.crashAt === point) process.kill(process.pid, 'SIGKILL');
 }
 
-/** An audit event written at most once: its id is derived from `once`. */
-export async function recordAuditOnce(once: string, input: AuditInput): Promise<void> {
-  const _id = new Types.ObjectId(createHash('sha256').update(once).digest('hex').slice(0, 24));
-  await AuditEvent.create({ ...input, _id, at: input.at ?? new Date() }).catch((e: unknown) => { if (!isDuplicateKeyError(e)) throw e; });
-}
+/** An audit event written at most once (moved to the audit chain; re-exported for existing callers). */
+export { recordAuditOnce };
 
 /** The source values a run was claimed with. */
 export const runRandomness = (run: Pick<DrawRunRecord, 'randomness'>) => JSON.parse(run.randomness) as RecordRandomness;

@@ -3,7 +3,7 @@
 // visit; accepting a proposal marks those drawn-list rows with one joint-visit id, so the visit
 // counts once toward the annual caps (server/plans/caps.ts).
 import mongoose from 'mongoose';
-import { recordAudit } from '../../models/audit-event.js';
+import { recordAudit } from '../audit/chain.js';
 import { DrawnEntity } from '../../models/draw-run.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../errors.js';
 import { auditContext, type Acting } from './acting.js';

@@ -2,7 +2,7 @@
 // supervisor's approval a 专项 plan needs, publication (before its tasks can be drawn), status
 // (待执行 → 执行中 → 已完成) and reading. Every change is audited; no req/res here.
 import mongoose, { Types } from 'mongoose';
-import { recordAudit } from '../../models/audit-event.js';
+import { recordAudit } from '../audit/chain.js';
 import { Plan, type PlanRecord, type PlanStatus, PLAN_INSPECTION_TYPES } from '../../models/plan.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../errors.js';
 import { assertManage, auditContext, userIdOf, type Acting } from './acting.js';

@@ -3,7 +3,7 @@
 // (fresh sources: the drand round of a time after the approval) which the job then draws; the
 // earlier draw is marked superseded when the redo completes, and both stay visible forever.
 import mongoose from 'mongoose';
-import { recordAudit } from '../../models/audit-event.js';
+import { recordAudit } from '../audit/chain.js';
 import { DrawRun, RedoRequest, type DrawRunRecord } from '../../models/draw-run.js';
 import type { AnnouncementRecord } from '../../models/announcement.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, isDuplicateKeyError } from '../errors.js';

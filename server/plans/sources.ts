@@ -5,7 +5,7 @@
 // until an entry is withdrawn on the record); and the committed secret, revealed at the draw.
 // sourceStatus() is what a task page shows it is waiting for.
 import { Types } from 'mongoose';
-import { recordAudit } from '../../models/audit-event.js';
+import { recordAudit } from '../audit/chain.js';
 import { AnnouncementSecret, type AnnouncementRecord, Announcement } from '../../models/announcement.js';
 import { LotteryEntry, SourceValue } from '../../models/draw-run.js';
 import { describeSource, type DeclaredSource, type RecordRandomness, type SourceEvidence } from '../draw/index.js';

@@ -3,7 +3,7 @@
 // declared source, the draw). Every change is audited.
 import { Types } from 'mongoose';
 import mongoose from 'mongoose';
-import { recordAudit } from '../../models/audit-event.js';
+import { recordAudit } from '../audit/chain.js';
 import { InspectionItem } from '../../models/inspection-item.js';
 import { Task, type TaskRecord, TASK_INSPECTION_TYPES, TASK_TARGETING, DRAWN_INSPECTION_TYPES } from '../../models/task.js';
 import { Announcement, type AnnouncementRecord } from '../../models/announcement.js';

@@ -91,6 +91,13 @@ export const CATALOGUE: CatalogueEntry[] = [
   { id: 'login.known-address', model: 'LoginAttempt', op: 'find', filter: { username: 'chen', ip: '127.0.0.1', outcome: 'success', at: t({ $gt: now }) }, limit: 1, index: 'username_1_at_-1' },
   { id: 'login-attempts.prune', model: 'LoginAttempt', op: 'delete', filter: { at: t({ $lt: now }) }, index: 'at_1' },
   { id: 'audit.history', model: 'AuditEvent', op: 'find', filter: { 'target.type': 'user', 'target.id': 'x' }, sort: { at: -1 }, limit: 50, index: 'target.type_1_target.id_1_at_-1' },
+  { id: 'audit.chain-head', model: 'AuditEvent', op: 'find', filter: { seq: t({ $gte: 1 }) }, sort: { seq: -1 }, limit: 1, index: 'seq_1' },
+  { id: 'audit.seq-holder', model: 'AuditEvent', op: 'find', filter: { seq: 7 }, limit: 1, index: 'seq_1' },
+  { id: 'audit.once-exists', model: 'AuditEvent', op: 'count', filter: { _id: id }, index: '_id_' },
+  { id: 'audit.legacy', model: 'AuditEvent', op: 'find', filter: { seq: t({ $exists: false }), hash: t({ $exists: false }) }, sort: { at: 1, _id: 1 }, limit: 500, index: 'seq_1_at_1__id_1' },
+  { id: 'audit.legacy-chain', model: 'AuditEvent', op: 'update', filter: { _id: id, seq: t({ $exists: false }), hash: t({ $exists: false }) }, index: '_id_' },
+  { id: 'audit.verify-page', model: 'AuditEvent', op: 'find', filter: { seq: t({ $gte: 1 }) }, sort: { seq: 1 }, limit: 1001, index: 'seq_1' },
+  { id: 'audit.outside-chain', model: 'AuditEvent', op: 'find', filter: { seq: t({ $not: { $gte: 1 } }) }, sort: { at: 1, _id: 1 }, limit: 1, index: 'seq_1_at_1__id_1' },
   // ---- imports (server/import/*) and start-up (server/demo/*)
   { id: 'imports.latest-of-file', model: 'ImportRun', op: 'find', filter: { kind: 'entities', fileSha256: 'ab', dryRun: false }, sort: { startedAt: -1 }, limit: 1, index: 'kind_1_fileSha256_1_startedAt_-1' },
   { id: 'imports.claim-winner', model: 'ImportRun', op: 'find', filter: { claimKey: 'entities:ab:first' }, limit: 1, index: 'claimKey_1' },
