@@ -4,6 +4,8 @@ import { purgeExpiredAuthData } from '../server/auth/session-store.js';
 import { purgeImportFiles } from '../server/import/retention.js';
 import { purgeAttachments } from '../server/attachments/purge.js';
 import { drawJob } from './draws.js';
+import { inspectionsJob } from './inspections.js';
+import type { InspectionSettings } from '../server/inspections/settings.js';
 import type { DrawSettings } from '../server/plans/settings.js';
 
 export interface JobContext {
@@ -14,6 +16,8 @@ export interface JobContext {
   now?: () => Date;
   /** The draw job's settings (relays, caps, its own clock); without them it does not run. */
   draws?: DrawSettings;
+  /** Clock, time zone and working-day calendar of the inspections job; without them it does not run. */
+  inspections?: InspectionSettings;
 }
 
 export function scheduledJobs(context: JobContext): JobDefinition[] {
@@ -45,5 +49,6 @@ export function scheduledJobs(context: JobContext): JobDefinition[] {
       },
     },
     ...(context.draws ? [drawJob(context.draws)] : []),
+    ...(context.inspections ? [inspectionsJob(context.inspections)] : []),
   ];
 }

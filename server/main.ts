@@ -14,6 +14,8 @@ import { createApp } from './app.js';
 import { startScheduler } from '../jobs/scheduler.js';
 import { scheduledJobs } from '../jobs/index.js';
 import { drawSettingsFrom } from './plans/settings.js';
+import { inspectionSettingsFrom } from './inspections/settings.js';
+import { workingCalendar } from './calendar/calendar-store.js';
 import { todayIn } from './time.js';
 import { chainLegacyEvents, chainHead } from './audit/chain.js';
 import '../models/index.js';
@@ -73,10 +75,11 @@ async function start(config: Config, logger: Logger, shutdown: Shutdown, onDatab
 
   const sessionSecret = await sessionSecretFor(config, logger);
   const draws = drawSettingsFrom(config);
-  const app = createApp({ config, logger, sessionSecret, timeZone: config.TIME_ZONE, dataDir: config.dataDir, draws });
+  const inspections = inspectionSettingsFrom(config, workingCalendar);
+  const app = createApp({ config, logger, sessionSecret, timeZone: config.TIME_ZONE, dataDir: config.dataDir, draws, inspections });
   const server = await listen(app, config);
   shutdown.register('http server', () => closeServer(server));
-  const scheduler = startScheduler(scheduledJobs({ timeZone: config.TIME_ZONE, dataDir: config.dataDir, draws }), { timeZone: config.TIME_ZONE, logger });
+  const scheduler = startScheduler(scheduledJobs({ timeZone: config.TIME_ZONE, dataDir: config.dataDir, draws, inspections }), { timeZone: config.TIME_ZONE, logger });
   shutdown.register('scheduler', () => scheduler.stop());
   logger.info(`ready: http://${config.HOST}:${config.PORT}/`);
 }

@@ -10,7 +10,7 @@ import { Inspection } from '../../models/inspection.js';
 import { MarketEntity } from '../../models/market-entity.js';
 import { publishedAnnouncement } from '../plans/announce.js';
 import { auditContext, SYSTEM } from '../plans/acting.js';
-import { recordAuditOnce } from '../plans/draws.js';
+import { recordAuditOnce } from '../audit/chain.js';
 import { loadTask, taskTarget } from '../plans/tasks.js';
 
 interface TeamRow { creditCode: string; name: string; team: string[] }
@@ -63,6 +63,17 @@ export async function createInspectionsForRun(runKey: string): Promise<number> {
   return created;
 }
 
+/** After a lock: the inspections of the run, or of a joint task's completed department team draws. */
+export async function createInspectionsAfterLock(runKey: string): Promise<number> {
+  let created = await createInspectionsForRun(runKey);
+  const teamAnnouncements = await Announcement.find({ entityRunKey: runKey, phase: 'teams' }).select('_id').lean<{ _id: mongoose.Types.ObjectId }[]>();
+  for (const t of teamAnnouncements) {
+    const teamRun = await DrawRun.findOne({ announcementId: t._id, state: 'complete' }).select('key').lean<{ key: string }>();
+    if (teamRun) created += await createInspectionsForRun(teamRun.key);
+  }
+  return created;
+}
+
 /** The runs whose inspections may be missing: locked entity draws and their departments' team draws. */
 export async function createMissingInspections(): Promise<number> {
   const locked = await DrawRun.find({ state: 'complete', lockedAt: mongoose.trusted({ $type: 'date' }) }).select('key').lean<{ key: string }[]>();
@@ -70,14 +81,7 @@ export async function createMissingInspections(): Promise<number> {
   for (const { key } of locked) {
     const expected = await DrawnEntity.countDocuments({ runKey: key, role: 'selected' });
     const have = await Inspection.countDocuments({ entityRunKey: key });
-    if (have < expected || expected === 0) {
-      created += await createInspectionsForRun(key);
-      const teamRuns = await Announcement.find({ entityRunKey: key, phase: 'teams' }).select('_id').lean<{ _id: mongoose.Types.ObjectId }[]>();
-      for (const t of teamRuns) {
-        const teamRun = await DrawRun.findOne({ announcementId: t._id, state: 'complete' }).select('key').lean<{ key: string }>();
-        if (teamRun) created += await createInspectionsForRun(teamRun.key);
-      }
-    }
+    if (have < expected || expected === 0) created += await createInspectionsAfterLock(key);
   }
   return created;
 }

@@ -5,7 +5,7 @@
 // at any point leaves the old state or the new one; two people acting at once cannot both win.
 // The outbox is then appended to the audit chain under each entry's own key (exactly once,
 // even if the process dies between the update and the append: the sweep finishes the job).
-import { recordAuditOnce } from '../plans/draws.js';
+import { recordAuditOnce } from '../audit/chain.js';
 import { Inspection, type InspectionRecord, type InspectionState } from '../../models/inspection.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { Acting } from '../plans/acting.js';

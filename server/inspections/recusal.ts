@@ -11,7 +11,8 @@ import { Inspection, RecusalClaim, type InspectionRecord, type RecusalClaimRecor
 import { DrawError, recuse, type DrawRecord } from '../draw/index.js';
 import { ConflictError, ForbiddenError, ValidationError, isDuplicateKeyError } from '../errors.js';
 import type { Acting } from '../plans/acting.js';
-import { computeRecord, recordAuditOnce, runRandomness } from '../plans/draws.js';
+import { recordAuditOnce } from '../audit/chain.js';
+import { computeRecord, runRandomness } from '../plans/draws.js';
 import { assertTeam, isOwningSupervisor } from './access.js';
 import { loadInspection } from './lifecycle.js';
 import type { InspectionSettings } from './settings.js';
@@ -21,7 +22,13 @@ export async function recordWithRecusals(runKey: string): Promise<{ record: Draw
   const run = await DrawRun.findOne({ key: runKey }).lean<DrawRunRecord>();
   if (!run || run.state !== 'complete') throw new ConflictError('The draw is not complete.');
   const a = (await Announcement.findById(run.announcementId).lean<AnnouncementRecord>())!;
-  let { record } = await computeRecord(a, runRandomness(run));
+  const { record } = await computeRecord(a, runRandomness(run));
+  return withRecusalClaims(runKey, record);
+}
+
+/** `record` (the run's record as drawn) with the run's claimed recusals replayed in order. */
+export async function withRecusalClaims(runKey: string, drawn: DrawRecord): Promise<{ record: DrawRecord; claims: RecusalClaimRecord[] }> {
+  let record = drawn;
   const claims = await RecusalClaim.find({ runKey }).sort({ seq: 1 }).lean<RecusalClaimRecord[]>();
   for (const claim of claims) {
     record = recuse(record, { creditCode: claim.creditCode, inspectorId: claim.inspectorId, reason: claim.reason });

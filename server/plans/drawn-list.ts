@@ -4,7 +4,8 @@
 // unpublished list audited; CSV and XLSX exports (same rule, also audited); lock and dispatch
 // to the departments; and the full record for verification.
 import ExcelJS from 'exceljs';
-import { recordAudit } from '../audit/chain.js';
+import mongoose from 'mongoose';
+import { recordAudit, recordAuditOnce } from '../audit/chain.js';
 import { Announcement, type AnnouncementRecord } from '../../models/announcement.js';
 import { DrawRun, DrawnEntity, type DrawRunRecord } from '../../models/draw-run.js';
 import type { TaskRecord } from '../../models/task.js';
@@ -12,6 +13,8 @@ import type { DrawRecord } from '../draw/index.js';
 import { csvLines, EXCEL_UTF8_BOM } from '../text/csv.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import { assertManage, auditContext, canRead, type Acting } from './acting.js';
+import { createInspectionsAfterLock } from '../inspections/create.js';
+import { withRecusalClaims } from '../inspections/recusal.js';
 import { computeRecord, recordSha256, runRandomness } from './draws.js';
 import type { DrawSettings } from './settings.js';
 import { loadTask, taskTarget } from './tasks.js';
@@ -91,9 +94,12 @@ export async function lockDraw(runKey: string, acting: Acting, settings: DrawSet
   const { run, task } = await loadRun(runKey);
   assertManage(acting, task.departmentCode);
   if (run.state !== 'complete' || run.supersededBy) throw new ConflictError('Only the effective, complete draw is locked.');
-  if (run.lockedAt) return;
-  await DrawRun.updateOne({ key: runKey }, { $set: { lockedAt: settings.now(), lockedBy: { kind: acting.actor.kind, label: acting.actor.label } } });
-  await recordAudit({ ...auditContext(acting), action: 'draw.lock', target: taskTarget(task), after: { run: runKey } });
+  if (!run.lockedAt) {
+    await DrawRun.updateOne({ key: runKey, lockedAt: mongoose.trusted({ $exists: false }) }, { $set: { lockedAt: settings.now(), lockedBy: { kind: acting.actor.kind, label: acting.actor.label } } });
+    await recordAuditOnce(`${runKey}#lock`, { ...auditContext(acting), action: 'draw.lock', target: taskTarget(task), after: { run: runKey } });
+  }
+  // The locked list is where inspections begin; also after a crash between the lock and them.
+  await createInspectionsAfterLock(runKey);
 }
 
 /** Dispatches a locked list to the task's departments (分派). */
@@ -117,7 +123,9 @@ export async function drawRecord(runKey: string, acting: Acting | null): Promise
   await viewDrawnList(runKey, acting, 'record');
   const run = (await DrawRun.findOne({ key: runKey }).lean<DrawRunRecord>())!;
   const a = (await Announcement.findById(run.announcementId).lean<AnnouncementRecord>())!;
-  const { record } = await computeRecord(a, runRandomness(run));
-  if (recordSha256(record) !== run.recordSha256) throw new Error(`draw ${runKey}: the recomputed record differs from the stored digest`);
+  const { record: drawn } = await computeRecord(a, runRandomness(run));
+  if (recordSha256(drawn) !== run.recordSha256) throw new Error(`draw ${runKey}: the recomputed record differs from the stored digest`);
+  // Recusals after the draw are part of the record (DRAW-SPEC §8): replayed, each verified.
+  const { record } = await withRecusalClaims(runKey, drawn);
   return { record, announcementDigest: a.digest };
 }

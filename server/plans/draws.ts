@@ -16,6 +16,7 @@ import { Task } from '../../models/task.js';
 import { DrawError, runAnnouncedDraw, type DrawRecord, type InspectorInput, type RecordRandomness } from '../draw/index.js';
 import { isDuplicateKeyError } from '../errors.js';
 import { recordAuditOnce } from '../audit/chain.js';
+import { createInspectionsForRun } from '../inspections/create.js';
 import { assertManage, auditContext, SYSTEM, type Acting } from './acting.js';
 import { DrawBlockedError, loadChunks, publishedAnnouncement } from './announce.js';
 import type { PoolEntity } from './pool.js';
@@ -144,6 +145,8 @@ export async function completeRun(run: DrawRunRecord, settings: DrawSettings): P
   await Announcement.updateOne({ _id: a._id }, { $set: { drawnAt: completedAt } });
   if (a.phase !== 'teams') await Task.updateOne({ _id: task._id, status: '待抽取' }, { $set: { status: '已抽取' } });
   await recordAuditOnce(`${run.key}#complete`, { ...auditContext(SYSTEM), action: 'draw.complete', target: taskTarget(task), after: { key: run.key, digest: a.digest, recordSha256: sha, selected: rows.filter((r) => r.role === 'selected').length } });
+  // A joint task's department teams drawn after its entity list was locked: their inspections begin now.
+  if (a.phase === 'teams') await createInspectionsForRun(run.key);
   return { state: 'complete', run: (await DrawRun.findOne({ key: run.key }).lean<DrawRunRecord>())! };
 }
 

@@ -7,6 +7,7 @@ import mongoose from 'mongoose';
 import { AuditEvent, Inspector } from '../../../models/index.js';
 import { Inspection, type InspectionRecord } from '../../../models/inspection.js';
 import { verify } from '../../../server/draw/index.js';
+import { drawRecord } from '../../../server/plans/drawn-list.js';
 import { approveInspection } from '../../../server/inspections/approval.js';
 import { checkInWithCode, fileLateCheckIn, inspectionByCode } from '../../../server/inspections/check-in.js';
 import { confirmFindings, saveFindings, submitFindings, type FindingInput } from '../../../server/inspections/findings.js';
@@ -50,6 +51,8 @@ describe('inspections: from the locked draw to the published result', () => {
     expect(record.recusals).to.have.length(1);
     expect(record.recusals[0]).to.include({ creditCode: first.creditCode, inspectorId: b, replacement });
     expect(verify(record).ok, 'the record with its recusal verifies').to.equal(true);
+    const forVerification = await drawRecord(world.runKey, chen); // what the draw's verification page and the CLI get
+    expect(forVerification.record.recusals).to.deep.equal(record.recusals);
     expect((await failure(saveFindings(first._id, [], 'R01', inspectorActing(b), settings)))?.name, 'the recused inspector is off the team').to.equal('ForbiddenError');
 
     // Approval: not by a team member, even a supervisor; then by chen, with a code.
