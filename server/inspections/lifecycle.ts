@@ -5,6 +5,10 @@
 // at any point leaves the old state or the new one; two people acting at once cannot both win.
 // The outbox is then appended to the audit chain under each entry's own key (exactly once,
 // even if the process dies between the update and the append: the sweep finishes the job).
+// The conditional update is exclusive on MongoDB and mongo-java-server (one winner among
+// concurrent writers: test/integration/db-capabilities.test.ts); FerretDB, a test server only,
+// may let two simultaneous changes of one inspection both pass — their audit entries still
+// count once, since the entry's key is the version it creates.
 import { recordAuditOnce } from '../audit/chain.js';
 import { Inspection, type InspectionRecord, type InspectionState } from '../../models/inspection.js';
 import { ConflictError, NotFoundError } from '../errors.js';
