@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { CalendarDay } from '../../models/index.js';
 import { startTestServer } from '../helpers/app.js';
 import { createTestUser } from '../helpers/auth.js';
-import { launchBrowser, type BrowserSession } from '../helpers/browser.js';
+import { launchBrowser, signInOnLoginPage, type BrowserSession } from '../helpers/browser.js';
 
 const PHONE = { width: 390, height: 844 };
 const SCREENSHOTS = process.env.CALENDAR_SCREENSHOTS;
@@ -40,11 +40,7 @@ describe('end to end: the working-day calendar on a phone', function () {
     const { page } = browser;
     if (SCREENSHOTS) await mkdir(SCREENSHOTS, { recursive: true });
     await page.setViewportSize(PHONE);
-    await page.goto(`${server.baseUrl}/login`);
-    await page.getByLabel('用户名').fill(admin.username);
-    await page.getByLabel('密码').fill(admin.password);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForURL((url) => url.pathname !== '/login');
+    await signInOnLoginPage(page, server.baseUrl, admin);
 
     await page.goto(`${server.baseUrl}/admin/calendar`);
     expect(await page.locator('[data-missing-year="2027"]').isVisible()).to.equal(true);

@@ -10,7 +10,7 @@ import { loadWorld } from '../../server/demo/load-world.js';
 import { MarketEntity, Inspector } from '../../models/index.js';
 import { startTestServer } from '../helpers/app.js';
 import { createTestUser } from '../helpers/auth.js';
-import { launchBrowser, type BrowserSession } from '../helpers/browser.js';
+import { launchBrowser, signInOnLoginPage, type BrowserSession } from '../helpers/browser.js';
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
@@ -84,11 +84,7 @@ describe('end to end: phone and desktop layout', function () {
     for (const path of publicPages) await check('anonymous', path);
 
     await page.setViewportSize(PHONE);
-    await page.goto(`${server.baseUrl}/login`);
-    await page.getByLabel('用户名').fill(admin.username);
-    await page.getByLabel('密码').fill(admin.password);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForURL((url) => url.pathname !== '/login');
+    await signInOnLoginPage(page, server.baseUrl, admin);
     for (const path of adminPages) await check('admin', path);
 
     expect(failures, failures.join('\n')).to.deep.equal([]);

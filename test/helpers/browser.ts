@@ -77,3 +77,12 @@ export async function launchBrowser(executablePath = CHROMIUM_PATH): Promise<Bro
     },
   };
 }
+
+/** Signs in on the login page as a person would (zh-CN labels) and waits to be taken away from it. */
+export async function signInOnLoginPage(page: Page, baseUrl: string, user: { username: string; password: string }): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('用户名').fill(user.username);
+  await page.getByLabel('密码').fill(user.password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL((url) => url.pathname !== '/login');
+}

@@ -2,32 +2,13 @@
 // the chain is intact, exit 1 naming the entry when an entry was changed or deleted in the
 // collection, and the noted head (--expect-head) catching the newest entries being removed.
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { AuditEvent } from '../../../models/audit-event.js';
 import { chainHead, recordAudit } from '../../../server/audit/chain.js';
-import { PROJECT_ROOT } from '../../../server/paths.js';
+import { runScript, type ScriptRun } from '../../helpers/run-script.js';
 import { testDatabase } from '../../helpers/test-db.js';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function verifyAudit(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts', 'verify-audit.ts'), ...args], {
-      cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C', NODE_ENV: 'test', MONGODB_URI: testDatabase().uri },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function verifyAudit(args: string[]): Promise<ScriptRun> {
+  return runScript('verify-audit.ts', args, { LANG: 'C', MONGODB_URI: testDatabase().uri });
 }
 
 async function appendSome(count: number): Promise<void> {

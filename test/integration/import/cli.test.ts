@@ -1,27 +1,15 @@
 // `npm run import` as people run it: exit codes and messages for the cases that stop an import.
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { ENTITY_HEADER, writeCsvFile } from '../../helpers/sample-files.js';
-import { PROJECT_ROOT } from '../../../server/paths.js';
+import { runScript, type ScriptRun } from '../../helpers/run-script.js';
 import { testDatabase } from '../../helpers/test-db.js';
 import { entityRows, temporaryDir } from './support.js';
 
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts', 'import.ts'), ...args], {
-      cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[], env: Record<string, string>): Promise<ScriptRun> {
+  return runScript('import.ts', args, env);
 }
 
 describe('npm run import', () => {
