@@ -18,6 +18,7 @@ export * from './draw-run.js';
 export * from './attachment.js';
 export * from './attachment-chunk.js';
 export * from './inspection.js';
+export * from './check-lookup.js';
 export * from './calendar-day.js';
 
 // Every stored text is checked for control characters and malformed Unicode (safe-text.ts).

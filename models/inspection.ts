@@ -156,6 +156,7 @@ inspectionSchema.index({ checkCode: 1 }, { unique: true, sparse: true });
 inspectionSchema.index({ team: 1, state: 1, dueOn: 1 });
 inspectionSchema.index({ departmentCode: 1, state: 1, dueOn: 1 });
 inspectionSchema.index({ runKey: 1, creditCode: 1 });
+inspectionSchema.index({ creditCode: 1, year: 1 }); // an entity's inspections of a year (the notice counts them against the cap)
 inspectionSchema.index({ state: 1, publishAt: 1 });
 inspectionSchema.index({ outboxPending: 1 }, { sparse: true });
 

@@ -20,7 +20,9 @@ import { dictionariesAdminMount, itemsAdminMount } from './routes/admin-catalog.
 import { calendarAdminMount } from './routes/admin-calendar.js';
 import { plansMount } from './routes/plans.js';
 import { tasksMount } from './routes/tasks.js';
+import { inspectionsMount } from './routes/inspections.js';
 import { announcementsMount } from './routes/announcements.js';
+import { checkMount } from './routes/check.js';
 import { auditMount } from './routes/audit.js';
 
 export const MOUNTS: readonly RouterMount[] = [
@@ -33,6 +35,7 @@ export const MOUNTS: readonly RouterMount[] = [
   drawSpecMount,
   drawSpecTextMount,
   announcementsMount,
+  checkMount, // 扫码入企: is the inspection at the door genuine?
   // signing in, one's own account
   loginMount,
   logoutMount,
@@ -53,6 +56,7 @@ export const MOUNTS: readonly RouterMount[] = [
   // plans, tasks and draws (supervisors)
   plansMount,
   tasksMount,
+  inspectionsMount, // inspections (inspectors and supervisors)
   // JSON API
   sessionApiMount,
   itemsApiMount,

@@ -19,6 +19,7 @@ export const NAV_DESTINATIONS: readonly NavLink[] = [
   { href: '/verify', label: 'nav.verify' },
   { href: '/plans', label: 'nav.plans' },
   { href: '/tasks', label: 'nav.tasks' },
+  { href: '/inspections', label: 'nav.inspections' },
   { href: '/admin/entities', label: 'nav.entities' },
   { href: '/admin/inspectors', label: 'nav.inspectorRoster' },
   { href: '/admin/items', label: 'nav.catalogItems' },

@@ -9,6 +9,7 @@ import { inspectorFilterSchema, inspectorListFilter, INSPECTOR_LIST_SORT } from 
 import { lookupFilter, LOOKUP_SORT } from '../../server/rosters/public-inspectors.js';
 import { publicItemsFilter, PUBLIC_ITEMS_SORT } from '../../server/rosters/public-items.js';
 import { FIGURE_FILTERS } from '../../server/rosters/roster-figures.js';
+import { listQuery } from '../../server/inspections/queries.js';
 
 type Filter = Record<string, unknown>;
 type Sort = Record<string, 1 | -1>;
@@ -27,6 +28,7 @@ export interface CatalogueEntry {
 }
 
 const TODAY = '2026-11-27';
+const DUE = { today: TODAY, soon: '2026-12-04' };
 const entities = (query: Record<string, string>) => entityListFilter(entityFilterSchema.parse(query));
 const inspectors = (query: Record<string, string>) => inspectorListFilter(inspectorFilterSchema.parse(query), TODAY);
 const id = new mongoose.Types.ObjectId();
@@ -111,4 +113,15 @@ export const CATALOGUE: CatalogueEntry[] = [
   // ---- plans, tasks and draws (server/plans/*)
   { id: 'redo.of-task', model: 'RedoRequest', op: 'find', filter: { taskId: id }, sort: { requestedAt: 1 }, index: 'taskId_1_requestedAt_1' },
   { id: 'demo.free-inspector', model: 'Inspector', op: 'find', filter: { departmentCode: 'HJ-SCJG', status: '有效', userId: null }, sort: { inspectorId: 1 }, limit: 1, index: 'departmentCode_1_name_1_inspectorId_1' },
+  // ---- inspection pages (server/inspections/queries.ts, details.ts)
+  { id: 'inspections.mine', model: 'Inspection', op: 'find', filter: listQuery({ team: 'T000001' }, { task: 'T2026-1' }, DUE), sort: { dueOn: 1, _id: 1 }, limit: 1001, index: 'team_1_state_1_dueOn_1' },
+  { id: 'inspections.department', model: 'Inspection', op: 'find', filter: listQuery({ departmentCode: 'HJ-SCJG' }, { dueBy: TODAY }, DUE), sort: { dueOn: 1, _id: 1 }, limit: 1001, index: 'departmentCode_1_state_1_dueOn_1' },
+  { id: 'inspections.section-due', model: 'Inspection', op: 'find', filter: listQuery({ departmentCode: 'HJ-SCJG' }, { view: 'overdue' }, DUE), limit: 100, index: 'departmentCode_1_state_1_dueOn_1' },
+  { id: 'inspections.section-publication', model: 'Inspection', op: 'find', filter: listQuery({ departmentCode: 'HJ-SCJG' }, { view: 'publish_due_soon' }, DUE), sort: { publishDueOn: 1, _id: 1 }, limit: 1001, index: 'departmentCode_1_state_1_dueOn_1' },
+  { id: 'inspections.section-late', model: 'Inspection', op: 'find', filter: listQuery({ departmentCode: 'HJ-SCJG' }, { view: 'late_check_in' }, DUE), limit: 100, index: 'departmentCode_1_state_1_dueOn_1' },
+  { id: 'inspections.of-entity-year', model: 'Inspection', op: 'find', filter: { creditCode: '91431271MA4TEST00X', year: 2026 }, limit: 500, index: 'creditCode_1_year_1' },
+  { id: 'inspections.page-items', model: 'InspectionItem', op: 'find', filter: { code: t({ $in: ['A01'] }) }, index: 'code_1' },
+  { id: 'inspections.page-people', model: 'Inspector', op: 'find', filter: { inspectorId: t({ $in: ['T000001', 'T000002'] }) }, index: 'inspectorId_1' },
+  { id: 'inspections.page-dictionaries', model: 'DictionaryEntry', op: 'find', filter: { dictionary: t({ $in: ['result_category', 'follow_up'] }) }, index: 'dictionary_1_code_1' },
+  { id: 'inspections.page-department', model: 'Department', op: 'find', filter: { code: 'HJ-SCJG' }, limit: 1, index: 'code_1' },
 ];

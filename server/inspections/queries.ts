@@ -1,0 +1,149 @@
+// Owns the lists of inspections people work from: an inspector's own (the current team they are
+// on) and a supervisor's department, as one filtered list or as the dashboard's sections —
+// awaiting approval, awaiting review, inspections due soon or overdue (dueOn), publications due
+// soon or overdue (publishDueOn, counted in working days), late check-ins (filed on
+// certificates) and missing check-ins (approved, due date passed, nobody checked in). Every
+// query starts with an indexed prefix ({team, state, dueOn} or {departmentCode, state, dueOn})
+// with the state always named, and is paged or capped: never an unbounded find.
+import mongoose from 'mongoose';
+import { z } from 'zod';
+import { INSPECTION_STATES, Inspection, type InspectionRecord, type InspectionState } from '../../models/inspection.js';
+import { windowedPage, type PageInfo } from '../http/pagination.js';
+import { optional } from '../http/validate.js';
+import type { Acting } from '../plans/acting.js';
+import { todayIn } from '../time.js';
+import type { InspectionSettings } from './settings.js';
+
+export const DASHBOARD_VIEWS = [
+  'approval', 'review', 'overdue', 'due_soon', 'publish_overdue', 'publish_due_soon', 'late_check_in', 'missing_check_in',
+] as const;
+export type DashboardView = (typeof DASHBOARD_VIEWS)[number];
+
+/** Inspections whose visit (dueOn) is still to be done or written up. */
+const OPEN: readonly InspectionState[] = ['assigned', 'approved', 'checked_in', 'findings_entered', 'rejected'];
+/** Results that arose (publishDueOn is set) and are not published yet. */
+const TO_PUBLISH: readonly InspectionState[] = ['findings_entered', 'submitted', 'returned', 'approved_for_publication'];
+const CHECKED_IN: readonly InspectionState[] = INSPECTION_STATES.filter((s) => s !== 'assigned' && s !== 'approved');
+
+export const inspectionFilterSchema = z.object({
+  view: optional(z.enum(DASHBOARD_VIEWS, 'invalid_choice')),
+  state: optional(z.enum(INSPECTION_STATES, 'invalid_choice')),
+  task: z.string().trim().max(64, 'too_long').optional().transform((v) => v || undefined),
+  dueBy: optional(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'invalid_date')),
+  page: z.coerce.number().int('invalid_number').min(1).max(100_000).optional().default(1),
+});
+export type InspectionFilter = z.output<typeof inspectionFilterSchema>;
+
+/** Today and the last day that is still "due soon" (dueSoonWorkingDays working days ahead). */
+export interface DueDates { today: string; soon: string }
+
+export async function dueDates(settings: InspectionSettings): Promise<DueDates> {
+  const today = todayIn(settings.timeZone, settings.now());
+  return { today, soon: (await settings.calendar()).addWorkingDays(today, settings.dueSoonWorkingDays) };
+}
+
+/** Whose inspections a list shows: the inspector's current teams, or the supervisor's department. */
+export function scopeOf(acting: Acting): Record<string, string> | null {
+  if (acting.role === 'inspector' && acting.inspectorId) return { team: acting.inspectorId };
+  if (acting.role === 'supervisor' && acting.departmentCode) return { departmentCode: acting.departmentCode };
+  return null;
+}
+
+interface ViewRule { states: readonly InspectionState[]; field?: 'dueOn' | 'publishDueOn'; range?: (d: DueDates) => Record<string, string>; extra?: Record<string, string> }
+
+const VIEWS: Record<DashboardView, ViewRule> = {
+  approval: { states: ['assigned'] },
+  review: { states: ['submitted'] },
+  overdue: { states: OPEN, field: 'dueOn', range: (d) => ({ $lt: d.today }) },
+  due_soon: { states: OPEN, field: 'dueOn', range: (d) => ({ $gte: d.today, $lte: d.soon }) },
+  publish_overdue: { states: TO_PUBLISH, field: 'publishDueOn', range: (d) => ({ $lt: d.today }) },
+  publish_due_soon: { states: TO_PUBLISH, field: 'publishDueOn', range: (d) => ({ $gte: d.today, $lte: d.soon }) },
+  late_check_in: { states: CHECKED_IN, extra: { 'checkIn.via': 'certificate' } },
+  missing_check_in: { states: ['approved'], field: 'dueOn', range: (d) => ({ $lt: d.today }) },
+};
+
+/** The database filter of a list (operators built here only, hence trusted). */
+export function listQuery(scope: Record<string, string>, filter: Partial<Omit<InspectionFilter, 'page'>>, dates: DueDates): Record<string, unknown> {
+  const rule = filter.view ? VIEWS[filter.view] : undefined;
+  let states: readonly InspectionState[] = rule?.states ?? INSPECTION_STATES;
+  if (filter.state) states = states.filter((s) => s === filter.state);
+  const query: Record<string, unknown> = { ...scope, state: mongoose.trusted({ $in: [...states] }), ...(rule?.extra ?? {}) };
+  if (filter.task) query.taskNumber = filter.task;
+  const dueOn: Record<string, string> = rule?.field === 'dueOn' && rule.range ? rule.range(dates) : {};
+  if (filter.dueBy) dueOn.$lte = dueOn.$lte && dueOn.$lte < filter.dueBy ? dueOn.$lte : filter.dueBy;
+  if (Object.keys(dueOn).length > 0) query.dueOn = mongoose.trusted(dueOn);
+  if (rule?.field === 'publishDueOn' && rule.range) query.publishDueOn = mongoose.trusted(rule.range(dates));
+  return query;
+}
+
+const ROW_FIELDS = 'state creditCode entityName taskNumber taskName inspectionType dueOn publishDueOn inspectionDate checkIn.via checkIn.day';
+export type InspectionRow = Pick<InspectionRecord, '_id' | 'state' | 'creditCode' | 'entityName' | 'taskNumber' | 'taskName' | 'inspectionType' | 'dueOn' | 'publishDueOn' | 'inspectionDate' | 'checkIn'> & { markers: Marker[] };
+
+export type Marker = 'overdue' | 'due_soon' | 'publish_overdue' | 'publish_due_soon' | 'late_check_in' | 'missing_check_in';
+
+/** What a row is highlighted for (shown as a class and a text marker, not by colour alone). */
+export function markersOf(row: Pick<InspectionRecord, 'state' | 'dueOn' | 'publishDueOn' | 'checkIn'>, dates: DueDates): Marker[] {
+  const markers: Marker[] = [];
+  if (OPEN.includes(row.state)) {
+    if (row.dueOn < dates.today) markers.push('overdue');
+    else if (row.dueOn <= dates.soon) markers.push('due_soon');
+  }
+  if (TO_PUBLISH.includes(row.state) && row.publishDueOn) {
+    if (row.publishDueOn < dates.today) markers.push('publish_overdue');
+    else if (row.publishDueOn <= dates.soon) markers.push('publish_due_soon');
+  }
+  if (row.checkIn?.via === 'certificate') markers.push('late_check_in');
+  if (row.state === 'approved' && row.dueOn < dates.today) markers.push('missing_check_in');
+  return markers;
+}
+
+export const PAGE_SIZE = 25;
+
+/** One page of the viewer's inspections, soonest due first. */
+export async function listInspections(acting: Acting, filter: InspectionFilter, dates: DueDates): Promise<{ rows: InspectionRow[]; page: PageInfo }> {
+  const scope = scopeOf(acting);
+  if (!scope) return { rows: [], page: (await windowedPage(1, PAGE_SIZE, async () => [])).page };
+  const query = listQuery(scope, filter, dates);
+  const sort: Record<string, 1> = filter.view && VIEWS[filter.view].field === 'publishDueOn' ? { publishDueOn: 1, _id: 1 } : { dueOn: 1, _id: 1 };
+  const { rows, page } = await windowedPage(filter.page, PAGE_SIZE, (skip, limit) =>
+    Inspection.find(query).select(ROW_FIELDS).sort(sort).skip(skip).limit(limit).lean<InspectionRow[]>());
+  return { rows: rows.map((row) => ({ ...row, markers: markersOf(row, dates) })), page };
+}
+
+/** Counted up to this many per section; beyond it the dashboard says "99+". */
+export const SECTION_COUNT_CAP = 99;
+
+export interface DashboardSection { view: DashboardView; count: number; more: boolean }
+
+/** The supervisor's sections with their sizes (each an indexed read of ids, capped). */
+export async function dashboard(acting: Acting, dates: DueDates): Promise<DashboardSection[]> {
+  const scope = scopeOf(acting);
+  if (!scope || acting.role !== 'supervisor') return [];
+  return Promise.all(DASHBOARD_VIEWS.map(async (view) => {
+    const ids = await Inspection.find(listQuery(scope, { view }, dates)).select('_id').limit(SECTION_COUNT_CAP + 1).lean<{ _id: string }[]>();
+    return { view, count: Math.min(ids.length, SECTION_COUNT_CAP), more: ids.length > SECTION_COUNT_CAP };
+  }));
+}
+
+export interface YearlyCount {
+  /** This inspection's type does not count toward the caps. */
+  exempt: boolean;
+  /** Which visit of the year this is: by the inspecting department, and by all departments (a joint visit once). */
+  department: number;
+  overall: number;
+}
+
+/** How many inspections of the entity this year, up to and including this one (the notice shows it against the cap). */
+export async function yearlyCount(inspection: Pick<InspectionRecord, 'creditCode' | 'year' | 'inspectionType' | 'inspectionDate' | 'departmentCode' | 'entityRunKey'>, exemptTypes: readonly string[]): Promise<YearlyCount> {
+  // Bounded: caps are a handful a year; 500 rows is far beyond any real entity's year.
+  const rows = await Inspection.find({ creditCode: inspection.creditCode, year: inspection.year })
+    .select('entityRunKey departmentCode inspectionType inspectionDate').limit(500)
+    .lean<Pick<InspectionRecord, 'entityRunKey' | 'departmentCode' | 'inspectionType' | 'inspectionDate'>[]>();
+  const counted = rows.filter((r) => !exemptTypes.includes(r.inspectionType) && r.inspectionDate <= inspection.inspectionDate);
+  const visits = (list: typeof counted) => new Set([...list.map((r) => r.entityRunKey), inspection.entityRunKey]).size;
+  return {
+    exempt: exemptTypes.includes(inspection.inspectionType),
+    department: visits(counted.filter((r) => r.departmentCode === inspection.departmentCode)),
+    overall: visits(counted),
+  };
+}
