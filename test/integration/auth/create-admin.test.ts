@@ -1,34 +1,15 @@
 // `npm run create-admin` as a process, non-interactively (flags, environment, stdin), against
 // the test run's database: the first administrator, the password policy, clear usage errors.
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../../server/paths.js';
 import { User } from '../../../models/user.js';
 import { AuditEvent } from '../../../models/audit-event.js';
 import { verifyPassword } from '../../../server/auth/password.js';
+import { runScript, type ScriptRun } from '../../helpers/run-script.js';
 import { testDatabase } from '../../helpers/test-db.js';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-function createAdmin(args: string[], env: Record<string, string>, stdin = ''): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts', 'create-admin.ts'), ...args], {
-      cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C', NODE_ENV: 'test', MONGODB_URI: testDatabase().uri, ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdin.end(stdin);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function createAdmin(args: string[], env: Record<string, string>, stdin = ''): Promise<ScriptRun> {
+  return runScript('create-admin.ts', args, { LANG: 'C', MONGODB_URI: testDatabase().uri, ...env }, stdin);
 }
 
 describe('npm run create-admin', function () {
