@@ -24,12 +24,14 @@ describe('end to end: inspections on a desktop and a phone', function () {
   this.timeout(240_000);
   let server: Awaited<ReturnType<typeof startTestServer>> | undefined;
   let browser: BrowserSession | undefined;
+  let relay: { close(): Promise<void> } | undefined;
   const overflows: string[] = [];
   const leaks: string[] = [];
 
   after(async () => {
     await browser?.close();
     await server?.close();
+    await relay?.close();
   });
 
   /** The page at both widths: a full-page PNG each, overflow and raw keys noted; back to `width`. */
@@ -62,6 +64,7 @@ describe('end to end: inspections on a desktop and a phone', function () {
     mkdirSync(SHOTS, { recursive: true });
     console.log(`      screenshots: ${SHOTS}`);
     const world = await lockedDraw();
+    relay = world.relay;
     await describeItemA01();
     const first = world.inspections[0] as InspectionRecord;
     const [a, b] = first.team as [string, string];
