@@ -16,7 +16,6 @@ import { announceSlot } from '../../../server/plans/announce.js';
 import { requestDraw } from '../../../server/plans/draws.js';
 import { lockDraw } from '../../../server/plans/drawn-list.js';
 import type { Acting } from '../../../server/plans/acting.js';
-import { createInspectionsForRun } from '../../../server/inspections/create.js';
 import type { InspectionSettings } from '../../../server/inspections/settings.js';
 import { fakeRelay, makeTask, publishedPlanKey, seedWorld, settingsWith, supervisor, testClock, type FakeRelay, type TestClock } from '../plans/support.js';
 
@@ -53,8 +52,7 @@ export async function lockedDraw(): Promise<LockedDraw> {
   const a = await announceSlot(task, task.schedule!.at!, chen, drawSettings);
   clock.set('2026-07-23T07:39:01Z');
   await requestDraw(a._id.toString(), chen, drawSettings);
-  await lockDraw(a.key, chen, drawSettings);
-  await createInspectionsForRun(a.key);
+  await lockDraw(a.key, chen, drawSettings); // creates the inspections
   clock.set('2026-07-24T01:00:00Z');
   const settings: InspectionSettings = {
     timeZone: 'Asia/Shanghai', now: clock.now, calendar: workingCalendar, lateCheckInWorkingDays: 3, publishWithinWorkingDays: 20, dueSoonWorkingDays: 5,
