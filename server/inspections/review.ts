@@ -6,7 +6,11 @@
 // (后续处置) runs until a measure that closes the case; results 无法联系 and 隐瞒弄虚作假 are
 // flagged for the 经营异常名录 hand-off.
 import mongoose from 'mongoose';
+import { Department } from '../../models/department.js';
 import { DictionaryEntry } from '../../models/dictionary-entry.js';
+import { InspectionItem } from '../../models/inspection-item.js';
+import { Plan } from '../../models/plan.js';
+import { Task } from '../../models/task.js';
 import { Inspection, type InspectionRecord } from '../../models/inspection.js';
 import { ValidationError } from '../errors.js';
 import { SYSTEM, type Acting } from '../plans/acting.js';
@@ -52,12 +56,24 @@ async function publicationOf(inspection: InspectionRecord, publishedAt: Date, se
   const codes = [inspection.resultCategory, ...inspection.findings.map((f) => f.resultCategory)].filter((c): c is string => Boolean(c));
   const entries = await DictionaryEntry.find({ dictionary: 'result_category', code: mongoose.trusted({ $in: codes }) }).select('code label leadsToAbnormalList').lean<{ code: string; label: string; leadsToAbnormalList?: boolean }[]>();
   const label = new Map(entries.map((e) => [e.code, e.label]));
+  // The national publicity fields (DOMAIN.md): plan and task number and name, 定向/不定向, the
+  // inspecting authority, completion date and per item the result — no inspector, no follow-up.
+  const [task, plan, department, items] = await Promise.all([
+    Task.findById(inspection.taskId).select('targeting').lean<{ targeting?: string }>(),
+    inspection.planKey ? Plan.findOne({ planKey: inspection.planKey, publishedAt: mongoose.trusted({ $exists: true }) }).sort({ version: -1 }).select('number name').lean<{ number: string; name: string }>() : null,
+    Department.findOne({ code: inspection.departmentCode }).select('name').lean<{ name: string }>(),
+    InspectionItem.find({ code: mongoose.trusted({ $in: inspection.findings.map((f) => f.itemCode) }) }).select('code name').lean<{ code: string; name: string }[]>(),
+  ]);
+  const itemName = new Map(items.map((i) => [i.code, i.name]));
   return {
     publication: {
+      planNumber: plan?.number ?? '', planName: plan?.name ?? '',
       taskNumber: inspection.taskNumber, taskName: inspection.taskName, planKey: inspection.planKey, inspectionType: inspection.inspectionType,
-      departmentCode: inspection.departmentCode, creditCode: inspection.creditCode, entityName: inspection.entityName,
+      targeting: task?.targeting ?? '',
+      departmentCode: inspection.departmentCode, departmentName: department?.name ?? inspection.departmentCode,
+      creditCode: inspection.creditCode, entityName: inspection.entityName,
       resultCategory: inspection.resultCategory, resultLabel: label.get(inspection.resultCategory ?? '') ?? '',
-      items: inspection.findings.map((f) => ({ itemCode: f.itemCode, resultCategory: f.resultCategory, resultLabel: label.get(f.resultCategory) ?? '' })),
+      items: inspection.findings.map((f) => ({ itemCode: f.itemCode, itemName: itemName.get(f.itemCode) ?? '', resultCategory: f.resultCategory, resultLabel: label.get(f.resultCategory) ?? '' })),
       completedOn: inspection.resultOn, publishedOn: todayIn(settings.timeZone, publishedAt), publishDueOn: inspection.publishDueOn,
     },
     abnormal: entries.some((e) => e.code === inspection.resultCategory && e.leadsToAbnormalList),
