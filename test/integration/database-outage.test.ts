@@ -120,7 +120,9 @@ describe('the app when its database goes away or its data directory is taken', f
     expectAnsweredAtOnce(all);
     // Even the request under way at the kill fails fast as 503 (the error handler maps the
     // driver's connectivity errors); every later one is 503 until the server is back, then 200.
-    expect(all.every((p) => p.status === 503 || p.status === 200), all.map((p) => p.status).join(',')).to.equal(true);
+    // On failure, the app's logged errors say which error a 500 came from (to classify it).
+    const loggedErrors = () => app.output().split('\n').filter((line) => /"level":(50|60)|error/i.test(line)).slice(-10).join('\n');
+    expect(all.every((p) => p.status === 503 || p.status === 200), `${all.map((p) => p.status).join(',')}\n${loggedErrors()}`).to.equal(true);
     expect(outage.some((p) => p.status === 503)).to.equal(true);
     if (page.status === 503) expect(page.body).to.include('服务暂时不可用');
     if (api.status === 503) expect(JSON.parse(api.body).error.code).to.equal('unavailable');
