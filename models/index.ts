@@ -19,6 +19,7 @@ export * from './attachment.js';
 export * from './attachment-chunk.js';
 export * from './inspection.js';
 export * from './check-lookup.js';
+export * from './inspection-rating.js';
 export * from './calendar-day.js';
 
 // Every stored text is checked for control characters and malformed Unicode (safe-text.ts).

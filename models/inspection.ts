@@ -1,4 +1,5 @@
-// Inspection (检查记录): one per (draw, entity) once the drawn list is locked — the team, the
+// Inspection (检查记录): one per (draw, entity) once the drawn list is locked, or one a supervisor
+// creates for a 线索核查 / 即时 task (not drawn: `adHoc`) — the team, the
 // items, the approval before entry (行政检查审批), the check-in code and check-in, the findings
 // per item, both members' confirmations, the reviews, the publication and the follow-up.
 // server/inspections/ owns the rules; every change is one conditional update of this single
@@ -89,12 +90,26 @@ const inspectionSchema = new Schema(
     planKey: { type: String, maxlength: 32 },
     departmentCode: { type: String, required: true, maxlength: 32 },
     inspectionType: { type: String, required: true, maxlength: 16 },
+    /**
+     * 线索核查 / 即时 (not drawn): created by a supervisor of the task's department, who assigned
+     * the team, with the clue or reason (server/inspections/ad-hoc.ts). Absent: drawn.
+     */
+    adHoc: {
+      type: new Schema({ reason: { type: String, required: true, maxlength: 2000 }, by: actor, at: { type: Date, required: true } }, { _id: false }),
+      default: undefined,
+    },
     year: { type: Number, required: true },
     creditCode: { type: String, required: true, maxlength: 18 },
     entityName: { type: String, default: '', maxlength: 200 },
     entityAddress: { type: String, default: '', maxlength: 300 },
     itemCodes: { type: [String], default: [] },
-    /** The current team: the drawn team with recusals applied in order. */
+    /**
+     * The current team: the drawn team with recusals applied in order (an ad-hoc inspection's:
+     * as the supervisor assigned it). The first member is the team leader (组长), who signs the
+     * record as such: the engine's team order for a drawn team, the supervisor's first choice
+     * for an assigned one. A recusal puts the replacement in the recused member's position, so a
+     * recused leader's replacement leads (server/inspections/recusal.ts, syncRecusals).
+     */
     team: { type: [String], default: [] },
     inspectionDate: { ...day, required: true },
     dueOn: { ...day, required: true },
@@ -138,6 +153,8 @@ const inspectionSchema = new Schema(
     /** What was published: never edited; a correction is a new entry in `corrections`. */
     publication: { type: Schema.Types.Mixed },
     corrections: { type: [{ at: Date, by: actor, reason: String, changes: Schema.Types.Mixed, _id: false }], default: [] },
+    /** 撤回公示: a published result taken off every public page (server/results/withdraw.ts); the publication stays. */
+    withdrawal: { type: new Schema({ at: { type: Date, required: true }, by: actor, reason: { type: String, required: true, maxlength: 2000 } }, { _id: false }), default: undefined },
     followUp: {
       measure: { type: String, maxlength: 32 },
       note: { type: String, maxlength: 2000 },
@@ -146,6 +163,33 @@ const inspectionSchema = new Schema(
     /** Results 无法联系 / 隐瞒弄虚作假: flagged for the 经营异常名录 hand-off. */
     abnormalListHandoff: { type: Boolean, default: false },
     recusals: { type: [recusalSchema], default: [] },
+    /**
+     * The reply code (回执码) of the current visit, issued at check-in and printed on the record
+     * the entity keeps: it opens the findings, the statement and the rating (server/inspections/reply-code.ts).
+     */
+    reply: {
+      code: { type: String, maxlength: 16 },
+      /** SHA-256 of the code: what public lookups query. */
+      hash: { type: String, maxlength: 64 },
+      visit: { type: Number },
+      issuedAt: { type: Date },
+    },
+    /** The entity's statement (陈述申辩) on the findings of a visit, or its waiver, and the reviewer's answer (server/inspections/statement.ts). */
+    statement: {
+      visit: { type: Number },
+      kind: { type: String, enum: ['statement', 'waived'] },
+      text: { type: String, maxlength: 4000 },
+      at: { type: Date },
+      /** The findings revision it was made on. */
+      revision: { type: Number },
+      answer: {
+        decision: { type: String, enum: ['accepted', 'not_accepted'] },
+        reasons: { type: String, maxlength: 4000 },
+        by: actor,
+        byInspectorId: { type: String, maxlength: 32 },
+        at: { type: Date },
+      },
+    },
     outbox: { type: [outboxSchema], default: [] },
     /** True while `outbox` holds entries (the recovery sweep finds them by this index). */
     outboxPending: { type: Boolean },
@@ -159,6 +203,17 @@ inspectionSchema.index({ runKey: 1, creditCode: 1 });
 inspectionSchema.index({ creditCode: 1, year: 1 }); // an entity's inspections of a year (the notice counts them against the cap)
 inspectionSchema.index({ state: 1, publishAt: 1 });
 inspectionSchema.index({ outboxPending: 1 }, { sparse: true });
+// Statistics of published results by the year they arose, all or one department (server/statistics/published.ts).
+inspectionSchema.index({ 'publication.completedOn': 1, departmentCode: 1 });
+// Supervision alerts over a year's inspections, all or one department (server/supervision/: pairs, repeats, late check-ins).
+inspectionSchema.index({ year: 1, departmentCode: 1 });
+inspectionSchema.index({ 'reply.hash': 1 }, { unique: true, sparse: true });
+// Public results (server/results/): newest first, by department, by entity (docs/QUERIES.md results.*).
+inspectionSchema.index({ publishedAt: -1, _id: -1 });
+inspectionSchema.index({ departmentCode: 1, publishedAt: -1, _id: -1 });
+inspectionSchema.index({ creditCode: 1, publishedAt: -1, _id: -1 });
+// The open-data feed's corrected results (server/open-data/feed.ts): sparse, so it holds only corrected inspections.
+inspectionSchema.index({ 'corrections.at': -1 }, { sparse: true });
 
 /** A recusal's claim on its position in the run's record (unique: two at once cannot share one). */
 const recusalClaimSchema = new Schema({

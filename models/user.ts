@@ -3,7 +3,8 @@
 // The password is only ever stored as a self-describing scrypt hash (server/auth/password.ts).
 import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
 
-export const ROLES = ['admin', 'supervisor', 'inspector'] as const;
+/** observer: read-only supervision (纪检, 司法行政) — sees every department, acts on nothing. */
+export const ROLES = ['admin', 'supervisor', 'inspector', 'observer'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Lower-case letters, digits and . _ - ; 3–32 characters, starting with a letter or digit. */

@@ -115,6 +115,14 @@ export const CONFIG_DOCS = {
     schema: z.coerce.number().int().min(1).max(60).default(20),
     doc: 'Working days from the day an inspection result arises to its publication (企业信息公示暂行条例 Art. 6: 20).',
   },
+  PUBLIC_RESULTS_SHOW_INSPECTORS: {
+    schema: booleanFlag.default(false),
+    doc: 'Show the names of the inspectors who carried out an inspection on its public result page (`/results/:id`). Off by default: the national publicity fields name no inspector.',
+  },
+  STATEMENT_WORKING_DAYS: {
+    schema: z.coerce.number().int().min(1).max(20).default(5),
+    doc: 'Working days from the submission of an inspection result within which the entity may make a statement (陈述申辩) on it with its reply code; approval for publication waits for the period unless the entity made a statement that was answered or declared it will not make one.',
+  },
   JOINT_WINDOW_DAYS: {
     schema: z.coerce.number().int().min(1).max(92).default(5),
     doc: 'Days from the start of each quarter within which entities drawn by several departments are proposed for one joint visit (综合查一次).',

@@ -21,9 +21,14 @@ import { calendarAdminMount } from './routes/admin-calendar.js';
 import { plansMount } from './routes/plans.js';
 import { tasksMount } from './routes/tasks.js';
 import { inspectionsMount } from './routes/inspections.js';
+import { inspectionsStatementMount } from './routes/inspections-statement.js';
 import { announcementsMount } from './routes/announcements.js';
 import { checkMount } from './routes/check.js';
+import { openDataMount, publicApiMount } from './routes/open-data.js';
 import { auditMount } from './routes/audit.js';
+import { entitiesMount, planAnnouncementsMount, resultsMount } from './routes/public-results.js';
+import { statisticsMount } from './routes/statistics.js';
+import { observerStartMount, supervisionMount } from './routes/supervision.js';
 
 export const MOUNTS: readonly RouterMount[] = [
   healthMount, // before sessions: probes
@@ -36,6 +41,11 @@ export const MOUNTS: readonly RouterMount[] = [
   drawSpecTextMount,
   announcementsMount,
   checkMount, // 扫码入企: is the inspection at the door genuine?
+  resultsMount, // 抽查结果公告 (and the supervisors' 撤回公示)
+  entitiesMount,
+  planAnnouncementsMount, // 抽查计划公告
+  statisticsMount, // 统计: published results only, charts as server-rendered SVG
+  openDataMount, // 一公开 as data: files, feed and their documentation
   // signing in, one's own account
   loginMount,
   logoutMount,
@@ -44,6 +54,7 @@ export const MOUNTS: readonly RouterMount[] = [
   adminStartMount,
   supervisorStartMount,
   inspectorStartMount,
+  observerStartMount, // 执法监督: read-only
   // back office
   entitiesAdminMount,
   inspectorsAdminMount,
@@ -52,16 +63,19 @@ export const MOUNTS: readonly RouterMount[] = [
   calendarAdminMount,
   importsPageMount,
   usersAdminMount,
-  auditMount, // the audit chain (supervisors and admins)
+  auditMount, // the audit chain (supervisors, admins and observers)
+  supervisionMount, // 执法监督 alerts (supervisors: their department; observers: all)
   // plans, tasks and draws (supervisors)
   plansMount,
   tasksMount,
+  inspectionsStatementMount, // the reviewer's answer to the entity's statement
   inspectionsMount, // inspections (inspectors and supervisors)
   // JSON API
   sessionApiMount,
   itemsApiMount,
   inspectorsApiMount,
   verifyApiMount,
+  publicApiMount, // published results (open data)
   entitiesApiMount,
   inspectorsAdminApiMount,
   importsApiMount,

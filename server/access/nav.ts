@@ -9,17 +9,24 @@ export interface NavLink {
   label: string;
 }
 
-/** In display order. The role's start page (one of three), public pages, then the back office. */
+/** In display order. The role's start page (one of four), public pages, then the back office. */
 export const NAV_DESTINATIONS: readonly NavLink[] = [
   { href: '/admin', label: 'nav.start' },
   { href: '/supervisor', label: 'nav.start' },
   { href: '/inspector', label: 'nav.start' },
+  { href: '/observer', label: 'nav.start' },
+  { href: '/results', label: 'results.nav' },
+  { href: '/plan-announcements', label: 'results.plans.nav' },
+  { href: '/announcements', label: 'announce.nav' },
   { href: '/items', label: 'nav.items' },
   { href: '/inspectors', label: 'nav.inspectors' },
   { href: '/verify', label: 'nav.verify' },
+  { href: '/statistics', label: 'stats.nav' },
+  { href: '/open-data', label: 'openData.nav' },
   { href: '/plans', label: 'nav.plans' },
   { href: '/tasks', label: 'nav.tasks' },
   { href: '/inspections', label: 'nav.inspections' },
+  { href: '/supervision/alerts', label: 'supervision.nav' },
   { href: '/admin/entities', label: 'nav.entities' },
   { href: '/admin/inspectors', label: 'nav.inspectorRoster' },
   { href: '/admin/items', label: 'nav.catalogItems' },

@@ -48,6 +48,12 @@ export const SUPERVISOR: readonly Role[] = ['supervisor'];
 export const INSPECTOR: readonly Role[] = ['inspector'];
 /** Back-office staff: administrators and supervisors. */
 export const STAFF: readonly Role[] = ['admin', 'supervisor'];
+/** Read-only supervision (执法监督: 纪检, 司法行政): reads every department, acts on nothing. */
+export const OBSERVER: readonly Role[] = ['observer'];
+/** Who reads plans, tasks, draws and the audit trail: staff and observers (GET routes only). */
+export const STAFF_OR_OBSERVER: readonly Role[] = [...STAFF, ...OBSERVER];
+/** Who sees the supervision alerts: supervisors (their department) and observers (all). */
+export const SUPERVISION: readonly Role[] = ['supervisor', ...OBSERVER];
 
 /** Routes a user who must change their password may still use (besides public ones). */
 export const PASSWORD_CHANGE_ROUTES: readonly string[] = ['GET /account/password', 'POST /account/password', 'POST /logout'];

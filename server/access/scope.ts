@@ -1,11 +1,17 @@
-// Owns department scoping: an administrator acts on every department, everyone else only on
-// their own. Routes call these per record, after the access table has admitted the role.
+// Owns department scoping: an administrator acts on every department and an observer (执法监督)
+// reads every department; everyone else only their own. Routes call these per record, after the
+// access table has admitted the role (which keeps observers to GET routes).
 import { NotFoundError } from '../errors.js';
 import type { CurrentUser } from '../auth/session.js';
 
-/** The department a query must be narrowed to, or undefined for all departments (admins). */
+/** Roles whose reads span every department: admins, and observers (who never act). */
+export function readsAllDepartments(role: string): boolean {
+  return role === 'admin' || role === 'observer';
+}
+
+/** The department a query must be narrowed to, or undefined for all departments (admins, observers). */
 export function departmentScope(user: Pick<CurrentUser, 'role' | 'departmentCode'>): string | undefined {
-  return user.role === 'admin' ? undefined : user.departmentCode;
+  return readsAllDepartments(user.role) ? undefined : user.departmentCode;
 }
 
 export function inScope(user: Pick<CurrentUser, 'role' | 'departmentCode'>, departmentCode: string): boolean {

@@ -1,6 +1,7 @@
 // Owns approval before entry (行政检查审批, 2025 rule): a supervisor of the inspecting department
 // who is not on the team approves each inspection before it happens — an 即时 inspection may be
-// approved afterwards, flagged as such. Where every item allows a desk check (书面检查) or a data
+// carried out first (checked in on certificates) and approved afterwards, flagged as such (the
+// state stays where the work has got to). Where every item allows a desk check (书面检查) or a data
 // check, choosing a site visit needs a stated reason ("non-site first"). Approval issues the
 // inspection's check-in code (扫码入企): 80 random bits, unique, printed on the notice.
 import { randomBytes } from 'node:crypto';
@@ -48,10 +49,17 @@ export interface ApprovalInput {
   reason?: string | undefined;
 }
 
+/** An 即时 inspection carried out (checked in) before anyone approved it: it awaits its approval afterwards. */
+export function awaitsApprovalAfterwards(inspection: Pick<InspectionRecord, 'inspectionType' | 'checkIn' | 'approval' | 'state'>): boolean {
+  return inspection.inspectionType === '即时' && inspection.state !== 'assigned' && Boolean(inspection.checkIn?.at) && !inspection.approval?.at;
+}
+
 export async function approveInspection(id: string, input: ApprovalInput, acting: Acting, settings: InspectionSettings): Promise<InspectionRecord> {
   const inspection = await loadInspection(id);
   assertIndependentSupervisor(acting, inspection);
-  if (inspection.state !== 'assigned') throw new ConflictError('This inspection is already approved.').localized({ key: 'inspection.error.already_approved' }, 'inspection_state');
+  // 即时 (emergencies): approved after the visit; the flag says so wherever the approval is shown.
+  const afterwards = awaitsApprovalAfterwards(inspection);
+  if (inspection.state !== 'assigned' && !afterwards) throw new ConflictError('This inspection is already approved.').localized({ key: 'inspection.error.already_approved' }, 'inspection_state');
   if (!INSPECTION_MODES.includes(input.mode)) throw new ValidationError({ mode: 'invalid' });
   const modes = await allowedModes(inspection);
   if (!modes.includes(input.mode)) throw new ValidationError({ mode: 'mode_not_allowed' });
@@ -59,11 +67,9 @@ export async function approveInspection(id: string, input: ApprovalInput, acting
   if (input.mode === 'onsite' && modes.length > 1 && reason === '') throw new ValidationError({ reason: 'onsite_reason_required' });
   if (reason.length > 1000) throw new ValidationError({ reason: 'too_long' }, undefined, { reason: { max: 1000 } });
   const now = settings.now();
-  // 即时 (emergencies): approved after the visit; the flag says so wherever the approval is shown.
-  const afterwards = inspection.inspectionType === '即时' && inspection.checkIn?.at !== undefined;
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return await applyTransition(inspection, 'approve', {
+      return await applyTransition(inspection, afterwards ? 'approveAfterwards' : 'approve', {
         set: { approval: { mode: input.mode, reason, by: acting.actor, at: now, afterwards }, checkCode: newCheckCode() },
         audit: { action: 'inspection.approve', after: { mode: input.mode, ...(reason ? { reason } : {}), afterwards } },
       }, acting, now);

@@ -12,6 +12,7 @@ import { todayIn } from '../time.js';
 import mongoose from 'mongoose';
 import { assertTeam } from './access.js';
 import { normaliseCheckCode } from './approval.js';
+import { replyForCheckIn } from './reply-code.js';
 import { applyTransition, loadInspection } from './lifecycle.js';
 import type { InspectionSettings } from './settings.js';
 
@@ -57,7 +58,7 @@ export async function checkInWithCode(id: string, codeText: string, present: str
   const day = todayIn(settings.timeZone, now);
   const inspectors = await assertPresent(inspection, present, day, settings);
   return applyTransition(inspection, checkInTransition(inspection), {
-    set: { checkIn: { at: now, day, inspectors, via: 'code', filedAt: now, by: acting.actor }, ...visitStart(inspection) },
+    set: { checkIn: { at: now, day, inspectors, via: 'code', filedAt: now, by: acting.actor }, ...visitStart(inspection), reply: replyForCheckIn(inspection, now) },
     audit: { action: 'inspection.check_in', after: { via: 'code', inspectors, day } },
   }, acting, now);
 }
@@ -84,7 +85,7 @@ export async function fileLateCheckIn(id: string, input: { day: string; present:
   }
   const inspectors = await assertPresent(inspection, input.present, input.day, settings);
   return applyTransition(inspection, checkInTransition(inspection), {
-    set: { checkIn: { at: now, day: input.day, inspectors, via: 'certificate', lateReason: reason, filedAt: now, by: acting.actor }, ...visitStart(inspection) },
+    set: { checkIn: { at: now, day: input.day, inspectors, via: 'certificate', lateReason: reason, filedAt: now, by: acting.actor }, ...visitStart(inspection), reply: replyForCheckIn(inspection, now) },
     audit: { action: 'inspection.check_in', after: { via: 'certificate', inspectors, day: input.day, reason } },
   }, acting, now);
 }
@@ -96,6 +97,7 @@ function visitStart(inspection: InspectionRecord): Record<string, unknown> {
 }
 
 function checkInTransition(inspection: InspectionRecord): 'checkIn' {
-  if (inspection.state === 'assigned') throw new ConflictError('Not approved yet: no inspection before its approval.').localized({ key: 'inspection.error.not_approved' }, 'inspection_state');
+  // 即时 (emergencies) may be carried out first and approved afterwards (approval.ts).
+  if (inspection.state === 'assigned' && inspection.inspectionType !== '即时') throw new ConflictError('Not approved yet: no inspection before its approval.').localized({ key: 'inspection.error.not_approved' }, 'inspection_state');
   return 'checkIn';
 }

@@ -1,8 +1,9 @@
 // Owns what the inspection page and its printed documents show beside the inspection itself:
-// the items (code, name, legal basis, methods, content) from the published list, the people
-// (names and the certificate valid on the inspection date) of the team, of the check-in and of
-// the recusals, the entity's roster facts, the task's period, the department's name and the
-// labels of the result and follow-up dictionaries. Reads by indexed keys only; no scope check:
+// the team leader (组长, the first member of the current team), the items (code, name, legal
+// basis, methods, content) from the published list, the people (names and the certificate valid
+// on the inspection date) of the team, of the check-in and of the recusals, the entity's roster
+// facts, the task's period, the department's name and the labels of the result and follow-up
+// dictionaries. Reads by indexed keys only; no scope check:
 // callers have already decided the reader may see the inspection (access.ts, assertSee).
 import mongoose from 'mongoose';
 import { Department } from '../../models/department.js';
@@ -20,6 +21,8 @@ export interface EntryFacts { code: string; label: string; active: boolean; clos
 
 export interface InspectionDetails {
   items: ItemFacts[];
+  /** The team leader (组长): the first member of the current team (models/inspection.ts, `team`). */
+  leader: string;
   /** By inspector id; someone no longer on the roster is shown by id. */
   people: Record<string, PersonFacts>;
   entity: { legalRepresentative: string; address: string; name: string } | null;
@@ -37,6 +40,11 @@ export function peopleOf(inspection: Pick<InspectionRecord, 'team' | 'checkIn' |
     ...inspection.team, ...(inspection.checkIn?.inspectors ?? []), ...inspection.confirmations.map((c) => c.inspectorId ?? ''),
     ...inspection.recusals.flatMap((r) => [r.inspectorId, r.replacement]),
   ].filter(Boolean))] as string[];
+}
+
+/** The team leader (组长): the first member of the current team ('' for a team not formed). */
+export function teamLeader(inspection: Pick<InspectionRecord, 'team'>): string {
+  return inspection.team[0] ?? '';
 }
 
 function certificateOn(certificates: CertificateRow[], day: string): { number: string; validUntil: string; valid: boolean } {
@@ -62,6 +70,7 @@ export async function inspectionDetails(inspection: InspectionRecord): Promise<I
   const sorted = [...entries].sort((a, b) => (a.order ?? 0) - (b.order ?? 0) || a.code.localeCompare(b.code));
   const entriesOf = (dictionary: string) => sorted.filter((e) => e.dictionary === dictionary).map((e) => ({ code: e.code, label: e.label, active: e.active, closesCase: Boolean(e.closesCase) }));
   return {
+    leader: teamLeader(inspection),
     items: inspection.itemCodes.map((code) => byCode.get(code) ?? { code, name: '', legalBasis: '', methods: [], content: '' })
       .map((i) => ({ ...i, legalBasis: i.legalBasis ?? '', content: i.content ?? '', methods: i.methods?.length ? i.methods : [...INSPECTION_METHODS] })),
     people: Object.fromEntries(people.map((p) => {

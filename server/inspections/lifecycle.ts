@@ -17,7 +17,10 @@ import type { Acting } from '../plans/acting.js';
 /** Every transition a use case may make, by name: from which states, to which state. */
 export const TRANSITIONS = {
   approve: { from: ['assigned'], to: 'approved' },
-  checkIn: { from: ['approved', 'rejected'], to: 'checked_in' },
+  /** 即时 only (approval.ts): approved after the visit; the state stays, `approval.afterwards` says so. */
+  approveAfterwards: { from: ['checked_in', 'findings_entered', 'submitted', 'returned', 'rejected', 'approved_for_publication', 'published', 'closed'], to: null },
+  /** From 'assigned' only for 即时 (carried out first, approved afterwards; check-in.ts refuses the others). */
+  checkIn: { from: ['assigned', 'approved', 'rejected'], to: 'checked_in' },
   enterFindings: { from: ['checked_in', 'findings_entered', 'returned'], to: 'findings_entered' },
   confirm: { from: ['findings_entered'], to: 'findings_entered' },
   submit: { from: ['findings_entered'], to: 'submitted' },
@@ -29,6 +32,8 @@ export const TRANSITIONS = {
   followUp: { from: ['published'], to: null },
   close: { from: ['published'], to: 'closed' },
   recuse: { from: ['assigned', 'approved'], to: null },
+  /** 撤回公示 (server/results/withdraw.ts): the state stays; `withdrawal` takes it off the public pages. */
+  withdraw: { from: ['published', 'closed'], to: null },
 } as const satisfies Record<string, { from: readonly InspectionState[]; to: InspectionState | null }>;
 export type TransitionName = keyof typeof TRANSITIONS;
 

@@ -1,21 +1,25 @@
 // Owns the lists of inspections people work from: an inspector's own (the current team they are
 // on) and a supervisor's department, as one filtered list or as the dashboard's sections —
-// awaiting approval, awaiting review, inspections due soon or overdue (dueOn), publications due
+// awaiting approval (before entry, or an 即时 afterwards), awaiting review, inspections due soon or overdue (dueOn), publications due
 // soon or overdue (publishDueOn, counted in working days), late check-ins (filed on
-// certificates) and missing check-ins (approved, due date passed, nobody checked in). Every
-// query starts with an indexed prefix ({team, state, dueOn} or {departmentCode, state, dueOn})
-// with the state always named, and is paged or capped: never an unbounded find.
+// certificates) and missing check-ins (approved, due date passed, nobody checked in) — and a
+// draw's recusals, for its result page. Every query starts with an indexed prefix ({team,
+// state, dueOn}, {departmentCode, state, dueOn} or the claims' {runKey, seq}) with the state
+// always named, and is paged or capped: never an unbounded find.
 import mongoose from 'mongoose';
 import { z } from 'zod';
-import { INSPECTION_STATES, Inspection, type InspectionRecord, type InspectionState } from '../../models/inspection.js';
+import { INSPECTION_STATES, Inspection, RecusalClaim, type InspectionRecord, type InspectionState, type RecusalClaimRecord } from '../../models/inspection.js';
+import { Inspector } from '../../models/inspector.js';
+import { MarketEntity } from '../../models/market-entity.js';
 import { windowedPage, type PageInfo } from '../http/pagination.js';
 import { optional } from '../http/validate.js';
 import type { Acting } from '../plans/acting.js';
 import { todayIn } from '../time.js';
+import { awaitsApprovalAfterwards } from './approval.js';
 import type { InspectionSettings } from './settings.js';
 
 export const DASHBOARD_VIEWS = [
-  'approval', 'review', 'overdue', 'due_soon', 'publish_overdue', 'publish_due_soon', 'late_check_in', 'missing_check_in',
+  'approval', 'approval_afterwards', 'review', 'overdue', 'due_soon', 'publish_overdue', 'publish_due_soon', 'late_check_in', 'missing_check_in',
 ] as const;
 export type DashboardView = (typeof DASHBOARD_VIEWS)[number];
 
@@ -49,10 +53,12 @@ export function scopeOf(acting: Acting): Record<string, string> | null {
   return null;
 }
 
-interface ViewRule { states: readonly InspectionState[]; field?: 'dueOn' | 'publishDueOn'; range?: (d: DueDates) => Record<string, string>; extra?: Record<string, string> }
+interface ViewRule { states: readonly InspectionState[]; field?: 'dueOn' | 'publishDueOn'; range?: (d: DueDates) => Record<string, string>; extra?: Record<string, unknown> }
 
 const VIEWS: Record<DashboardView, ViewRule> = {
   approval: { states: ['assigned'] },
+  // 即时 carried out first: checked in, nobody has approved it yet (approval.ts, awaitsApprovalAfterwards).
+  approval_afterwards: { states: CHECKED_IN, extra: { inspectionType: '即时', 'approval.at': mongoose.trusted({ $exists: false }) } },
   review: { states: ['submitted'] },
   overdue: { states: OPEN, field: 'dueOn', range: (d) => ({ $lt: d.today }) },
   due_soon: { states: OPEN, field: 'dueOn', range: (d) => ({ $gte: d.today, $lte: d.soon }) },
@@ -76,13 +82,13 @@ export function listQuery(scope: Record<string, string>, filter: Partial<Omit<In
   return query;
 }
 
-const ROW_FIELDS = 'state creditCode entityName taskNumber taskName inspectionType dueOn publishDueOn inspectionDate checkIn.via checkIn.day';
-export type InspectionRow = Pick<InspectionRecord, '_id' | 'state' | 'creditCode' | 'entityName' | 'taskNumber' | 'taskName' | 'inspectionType' | 'dueOn' | 'publishDueOn' | 'inspectionDate' | 'checkIn'> & { markers: Marker[] };
+const ROW_FIELDS = 'state creditCode entityName taskNumber taskName inspectionType dueOn publishDueOn inspectionDate checkIn.via checkIn.day checkIn.at approval.at';
+export type InspectionRow = Pick<InspectionRecord, '_id' | 'state' | 'creditCode' | 'entityName' | 'taskNumber' | 'taskName' | 'inspectionType' | 'dueOn' | 'publishDueOn' | 'inspectionDate' | 'checkIn' | 'approval'> & { markers: Marker[] };
 
-export type Marker = 'overdue' | 'due_soon' | 'publish_overdue' | 'publish_due_soon' | 'late_check_in' | 'missing_check_in';
+export type Marker = 'overdue' | 'due_soon' | 'publish_overdue' | 'publish_due_soon' | 'late_check_in' | 'missing_check_in' | 'approval_afterwards';
 
 /** What a row is highlighted for (shown as a class and a text marker, not by colour alone). */
-export function markersOf(row: Pick<InspectionRecord, 'state' | 'dueOn' | 'publishDueOn' | 'checkIn'>, dates: DueDates): Marker[] {
+export function markersOf(row: Pick<InspectionRecord, 'state' | 'dueOn' | 'publishDueOn' | 'checkIn' | 'inspectionType' | 'approval'>, dates: DueDates): Marker[] {
   const markers: Marker[] = [];
   if (OPEN.includes(row.state)) {
     if (row.dueOn < dates.today) markers.push('overdue');
@@ -94,6 +100,7 @@ export function markersOf(row: Pick<InspectionRecord, 'state' | 'dueOn' | 'publi
   }
   if (row.checkIn?.via === 'certificate') markers.push('late_check_in');
   if (row.state === 'approved' && row.dueOn < dates.today) markers.push('missing_check_in');
+  if (awaitsApprovalAfterwards(row)) markers.push('approval_afterwards');
   return markers;
 }
 
@@ -146,4 +153,42 @@ export async function yearlyCount(inspection: Pick<InspectionRecord, 'creditCode
     department: visits(counted.filter((r) => r.departmentCode === inspection.departmentCode)),
     overall: visits(counted),
   };
+}
+
+export interface RunRecusalRow {
+  seq: number;
+  creditCode: string;
+  entityName: string;
+  inspectorId: string;
+  inspectorName: string;
+  replacement: string;
+  replacementName: string;
+  reason: string;
+  requestedBy: string;
+  /** Who recorded it (the inspector themself, or the supervisor who took the entity's request). */
+  byLabel: string;
+  at: Date;
+}
+
+/**
+ * The recusals of one draw, in the order of its record (the run's claims, DRAW-SPEC §8), with the
+ * entity's and the inspectors' names — for the supervisors' draw page, which shows them beside
+ * the drawn list (the same readers: callers show them only where the list is shown).
+ */
+export async function runRecusals(runKey: string): Promise<RunRecusalRow[]> {
+  // Bounded: at most one claim per drawn team member, and a run's list is read whole anyway.
+  const claims = await RecusalClaim.find({ runKey }).sort({ seq: 1 }).limit(5000).lean<RecusalClaimRecord[]>();
+  if (claims.length === 0) return [];
+  const ids = [...new Set(claims.flatMap((c) => [c.inspectorId, c.replacement]))];
+  const codes = [...new Set(claims.map((c) => c.creditCode))];
+  const [people, entities] = await Promise.all([
+    Inspector.find({ inspectorId: mongoose.trusted({ $in: ids }) }).select('inspectorId name -_id').lean<{ inspectorId: string; name: string }[]>(),
+    MarketEntity.find({ creditCode: mongoose.trusted({ $in: codes }) }).select('creditCode name -_id').lean<{ creditCode: string; name: string }[]>(),
+  ]);
+  const nameOf = new Map(people.map((p) => [p.inspectorId, p.name]));
+  const entityOf = new Map(entities.map((e) => [e.creditCode, e.name]));
+  return claims.map((c) => ({
+    seq: c.seq, creditCode: c.creditCode, entityName: entityOf.get(c.creditCode) ?? '', inspectorId: c.inspectorId, inspectorName: nameOf.get(c.inspectorId) ?? '',
+    replacement: c.replacement, replacementName: nameOf.get(c.replacement) ?? '', reason: c.reason, requestedBy: c.requestedBy, byLabel: c.by?.label ?? '', at: c.at,
+  }));
 }

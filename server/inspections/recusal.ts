@@ -12,6 +12,7 @@ import { DrawError, recuse, type DrawRecord } from '../draw/index.js';
 import { ConflictError, ForbiddenError, ValidationError, isDuplicateKeyError } from '../errors.js';
 import type { Acting } from '../plans/acting.js';
 import { recordAuditOnce } from '../audit/chain.js';
+import { invalidatePublicCache } from '../http/public-cache.js';
 import { computeRecord, runRandomness } from '../plans/draws.js';
 import { assertTeam, isOwningSupervisor } from './access.js';
 import { loadInspection } from './lifecycle.js';
@@ -81,6 +82,7 @@ export async function declareRecusal(id: string, input: RecusalInput, acting: Ac
       throw error;
     }
     await syncRecusals(inspection.runKey);
+    await invalidatePublicCache(now); // the draw's verification page lists its recusals
     return loadInspection(id);
   }
   throw new ConflictError('Too many recusals at once; try again.');

@@ -15,8 +15,10 @@ import { Inspection, type InspectionRecord } from '../../models/inspection.js';
 import { ValidationError } from '../errors.js';
 import { SYSTEM, type Acting } from '../plans/acting.js';
 import { todayIn } from '../time.js';
+import { invalidatePublicCache } from '../http/public-cache.js';
 import { assertIndependentSupervisor } from './access.js';
 import { applyTransition, loadInspection } from './lifecycle.js';
+import { assertStatementSettled, publicationStatement } from './statement.js';
 import type { InspectionSettings } from './settings.js';
 
 export type ReviewDecision = 'approve' | 'return' | 'reject';
@@ -43,6 +45,7 @@ export async function reviewInspection(id: string, input: ReviewInput, acting: A
   if (input.decision === 'reject') {
     return applyTransition(inspection, 'reject', { push: { reviews: review }, audit: { action: 'inspection.reject', after: { comment, revision: inspection.revision } } }, acting, now);
   }
+  await assertStatementSettled(inspection, settings); // the entity's time to be heard (statement.ts)
   const publishAt = input.publishAt && input.publishAt > now ? input.publishAt : now;
   const approved = await applyTransition(inspection, 'approveForPublication', {
     set: { publishAt }, push: { reviews: review },
@@ -51,8 +54,8 @@ export async function reviewInspection(id: string, input: ReviewInput, acting: A
   return publishAt <= now ? publish(approved, acting, settings) : approved;
 }
 
-/** What the public sees of a result, frozen at publication (labels included: dictionaries change). */
-async function publicationOf(inspection: InspectionRecord, publishedAt: Date, settings: InspectionSettings) {
+/** What the public sees of a result, frozen at publication (labels included: dictionaries change). Exported for bench/public.bench.ts. */
+export async function publicationOf(inspection: InspectionRecord, publishedAt: Date, settings: InspectionSettings) {
   const codes = [inspection.resultCategory, ...inspection.findings.map((f) => f.resultCategory)].filter((c): c is string => Boolean(c));
   const entries = await DictionaryEntry.find({ dictionary: 'result_category', code: mongoose.trusted({ $in: codes }) }).select('code label leadsToAbnormalList').lean<{ code: string; label: string; leadsToAbnormalList?: boolean }[]>();
   const label = new Map(entries.map((e) => [e.code, e.label]));
@@ -75,6 +78,7 @@ async function publicationOf(inspection: InspectionRecord, publishedAt: Date, se
       resultCategory: inspection.resultCategory, resultLabel: label.get(inspection.resultCategory ?? '') ?? '',
       items: inspection.findings.map((f) => ({ itemCode: f.itemCode, itemName: itemName.get(f.itemCode) ?? '', resultCategory: f.resultCategory, resultLabel: label.get(f.resultCategory) ?? '' })),
       completedOn: inspection.resultOn, publishedOn: todayIn(settings.timeZone, publishedAt), publishDueOn: inspection.publishDueOn,
+      statement: publicationStatement(inspection, settings.timeZone), // 陈述申辩: made or not, and how it was decided
     },
     abnormal: entries.some((e) => e.code === inspection.resultCategory && e.leadsToAbnormalList),
   };
@@ -83,10 +87,12 @@ async function publicationOf(inspection: InspectionRecord, publishedAt: Date, se
 async function publish(inspection: InspectionRecord, acting: Acting, settings: InspectionSettings): Promise<InspectionRecord> {
   const now = settings.now();
   const { publication, abnormal } = await publicationOf(inspection, now, settings);
-  return applyTransition(inspection, 'publish', {
+  const published = await applyTransition(inspection, 'publish', {
     set: { publishedAt: now, publication, abnormalListHandoff: abnormal },
     audit: { action: 'inspection.publish', after: { resultCategory: inspection.resultCategory, publishedOn: publication.publishedOn, onTime: !inspection.publishDueOn || publication.publishedOn <= inspection.publishDueOn } },
   }, acting, now);
+  await invalidatePublicCache(now); // the public pages show it from now on
+  return published;
 }
 
 /** Publishes every approved result whose time has come (the job; also finishes a publication a crash cut short). */
@@ -116,10 +122,12 @@ export async function correctPublished(id: string, input: { reason: string; resu
   if (Object.keys(errors).length > 0) throw new ValidationError(errors, undefined, { reason: { max: 2000 } });
   const now = settings.now();
   const changes = { resultCategory: { from: inspection.resultCategory, to: category!.code, label: category!.label } };
-  return applyTransition(inspection, 'correct', {
+  const corrected = await applyTransition(inspection, 'correct', {
     push: { corrections: { at: now, by: acting.actor, reason, changes } },
     audit: { action: 'inspection.correct', after: { reason, ...changes } },
   }, acting, now);
+  await invalidatePublicCache(now); // every public page shows the corrected result
+  return corrected;
 }
 
 /** Records the follow-up measure; one that closes the case (无需后续处置) closes the inspection. */

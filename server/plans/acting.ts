@@ -9,7 +9,7 @@ import { ForbiddenError } from '../errors.js';
 
 export interface Acting {
   actor: AuditActor;
-  role: 'admin' | 'supervisor' | 'inspector' | 'system';
+  role: 'admin' | 'supervisor' | 'inspector' | 'observer' | 'system';
   departmentCode?: string | undefined;
   /** For an inspector: their roster id (they see the teams they are on). */
   inspectorId?: string | undefined;
@@ -41,10 +41,11 @@ export function assertManage(acting: Acting, owner: string): void {
 /**
  * Read = manage, or a supervisor of a participating department of a joint task; an admin reads
  * every department's tasks (read only: assertManage refuses them every action, and an
- * unpublished drawn list stays with the task's supervisors, server/plans/drawn-list.ts).
+ * unpublished drawn list stays with the task's supervisors, server/plans/drawn-list.ts). An
+ * observer (执法监督) reads every task and its drawn lists, each view audited, and acts on none.
  */
 export function canRead(acting: Acting, task: Scoped): boolean {
-  if (acting.role === 'system' || acting.role === 'admin') return true;
+  if (acting.role === 'system' || acting.role === 'admin' || acting.role === 'observer') return true;
   if (acting.role !== 'supervisor') return false;
   return acting.departmentCode === task.departmentCode || (task.participatingDepartments ?? []).includes(acting.departmentCode ?? '');
 }

@@ -17,6 +17,7 @@ import { readPool, readRoster, type PoolEntity } from './pool.js';
 import { localDate } from './schedule.js';
 import type { DrawSettings } from './settings.js';
 import { drawBlocker, taskTarget } from './tasks.js';
+import { invalidatePublicCache } from '../http/public-cache.js';
 
 /** A draw that cannot go ahead (yet), with the reason shown to the supervisor. */
 export class DrawBlockedError extends ConflictError {
@@ -156,6 +157,7 @@ export async function freezeAndStore(p: StoreParams, acting: Acting, settings: D
       announcedBy: { kind: acting.actor.kind, label: acting.actor.label, ...(acting.actor.kind === 'user' ? { userId: acting.actor.userId } : {}) },
     });
     await recordAudit({ ...auditContext(acting), action: 'draw.announce', target: taskTarget(task), after: { key, digest, drawAt: drawAt.toISOString(), poolSize: announcement.pool.size, sources: announcement.randomness.entities, trigger: p.trigger, ...(p.teams ? { teams: p.teams.department } : {}) } });
+    await invalidatePublicCache(now); // 抽查任务公告
     return created.toObject() as AnnouncementRecord;
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;

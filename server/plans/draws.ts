@@ -23,6 +23,7 @@ import type { PoolEntity } from './pool.js';
 import type { CrashPoint, DrawSettings } from './settings.js';
 import { announcementSources, type SourceState } from './sources.js';
 import { loadTask, taskTarget } from './tasks.js';
+import { invalidatePublicCache } from '../http/public-cache.js';
 
 export type DrawOutcome =
   | { state: 'complete'; run: DrawRunRecord }
@@ -112,6 +113,7 @@ export async function completeRun(run: DrawRunRecord, settings: DrawSettings): P
     await DrawRun.updateOne({ key: run.key, state: 'drawing' }, { $set: { state: 'failed', failure: { code: error.code, message: error.message }, completedAt: settings.now() } });
     await Announcement.updateOne({ _id: a._id }, { $set: { drawnAt: settings.now() } });
     await recordAuditOnce(`${run.key}#failed`, { ...auditContext(SYSTEM), action: 'draw.failed', target: taskTarget(task), after: { key: run.key, code: error.code, message: error.message } });
+    await invalidatePublicCache(settings.now()); // the announcement shows the failed draw
     return { state: 'failed', run: (await DrawRun.findOne({ key: run.key }).lean<DrawRunRecord>())! };
   }
   const { record, pool } = computed;
@@ -145,6 +147,7 @@ export async function completeRun(run: DrawRunRecord, settings: DrawSettings): P
   await Announcement.updateOne({ _id: a._id }, { $set: { drawnAt: completedAt } });
   if (a.phase !== 'teams') await Task.updateOne({ _id: task._id, status: '待抽取' }, { $set: { status: '已抽取' } });
   await recordAuditOnce(`${run.key}#complete`, { ...auditContext(SYSTEM), action: 'draw.complete', target: taskTarget(task), after: { key: run.key, digest: a.digest, recordSha256: sha, selected: rows.filter((r) => r.role === 'selected').length } });
+  await invalidatePublicCache(completedAt); // the announcement and verification pages show the draw
   // A joint task's department teams drawn after its entity list was locked: their inspections begin now.
   if (a.phase === 'teams') await createInspectionsForRun(run.key);
   return { state: 'complete', run: (await DrawRun.findOne({ key: run.key }).lean<DrawRunRecord>())! };

@@ -6,6 +6,7 @@ import { recordAudit } from '../audit/chain.js';
 import { Plan, type PlanRecord, type PlanStatus, PLAN_INSPECTION_TYPES } from '../../models/plan.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../errors.js';
 import { assertManage, auditContext, userIdOf, type Acting } from './acting.js';
+import { invalidatePublicCache } from '../http/public-cache.js';
 
 export interface PlanInput {
   year: number;
@@ -122,6 +123,7 @@ export async function publishPlan(planKey: string, acting: Acting, now = new Dat
   await Plan.updateOne({ _id: plan._id }, { $set: { publishedAt: now, publishedBy: actorRef(acting) } });
   const late = now > plan.publicationDeadline;
   await recordAudit({ ...auditContext(acting), action: 'plan.publish', target: target(plan), after: { publishedAt: now.toISOString(), late } });
+  await invalidatePublicCache(now); // 抽查计划公告
   return { ...plan, publishedAt: now, publishedBy: actorRef(acting) } as PlanRecord;
 }
 

@@ -4,6 +4,7 @@
 // earlier draw is marked superseded when the redo completes, and both stay visible forever.
 import mongoose from 'mongoose';
 import { recordAudit } from '../audit/chain.js';
+import { invalidatePublicCache } from '../http/public-cache.js';
 import { DrawRun, RedoRequest, type DrawRunRecord } from '../../models/draw-run.js';
 import type { AnnouncementRecord } from '../../models/announcement.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, isDuplicateKeyError } from '../errors.js';
@@ -35,6 +36,7 @@ export async function requestRedo(runKey: string, reason: string, acting: Acting
     throw error;
   }
   await recordAudit({ ...auditContext(acting), action: 'draw.redo_request', target: taskTarget(task), after: { run: runKey, redo: key, reason: reason.trim() } });
+  await invalidatePublicCache(settings.now()); // the announcement shows the redo and its reason
   return { key, reason: reason.trim(), requestedBy: acting.actor.label, approvedBy: null };
 }
 

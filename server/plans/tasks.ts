@@ -122,7 +122,7 @@ export async function getTask(taskId: string, acting: Acting): Promise<TaskRecor
 /** The tasks a supervisor may see: their department's and joint tasks they take part in (an admin: all). */
 export async function listTasks(acting: Acting): Promise<TaskRecord[]> {
   const dept = acting.departmentCode ?? '';
-  const filter = acting.role === 'system' || acting.role === 'admin' ? {} : { $or: [{ departmentCode: dept }, { participatingDepartments: dept }] };
+  const filter = acting.role === 'system' || acting.role === 'admin' || acting.role === 'observer' ? {} : { $or: [{ departmentCode: dept }, { participatingDepartments: dept }] };
   return Task.find(filter).sort({ createdAt: -1 }).limit(2000).lean<TaskRecord[]>();
 }
 

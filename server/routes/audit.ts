@@ -1,8 +1,9 @@
-// Owns the audit trail page (/audit) of supervisors and administrators: the chain's head, to be
-// noted elsewhere, and a button that walks the whole chain (server/audit/verify-chain.ts) and
-// shows whether it is intact or names the first broken entry. Verifying changes nothing.
+// Owns the audit trail page (/audit) of supervisors, administrators and observers: the chain's
+// head, to be noted elsewhere, and a button that walks the whole chain
+// (server/audit/verify-chain.ts) and shows whether it is intact or names the first broken entry.
+// Verifying changes nothing.
 import { Router } from 'express';
-import { STAFF } from '../access/rules.js';
+import { STAFF_OR_OBSERVER } from '../access/rules.js';
 import { chainHead } from '../audit/chain.js';
 import { describeBroken, entryName, verifyChainShared } from '../audit/verify-chain.js';
 import { mount } from './mount.js';
@@ -10,8 +11,9 @@ import { mount } from './mount.js';
 export const auditMount = mount({
   path: '/audit',
   rules: {
-    'GET /': STAFF,
-    'POST /verify': STAFF,
+    'GET /': STAFF_OR_OBSERVER,
+    // Verifying reads the chain and changes nothing, so observers (执法监督) may run it too.
+    'POST /verify': STAFF_OR_OBSERVER,
   },
   router: auditRouter,
 });

@@ -1,8 +1,12 @@
-// Owns the public home page: what the platform is and the size of its rosters. The figures are
-// kept, not counted per view (server/rosters/roster-figures.ts).
+// Owns the public home page: what the platform is, the newest announcements (plans, tasks) and
+// published results, and key figures — the roster sizes (kept, not counted per view:
+// server/rosters/roster-figures.ts) and the publication figures (server/results/home.ts). The
+// page goes through publicCache(): a publication or announcement invalidates it.
 import { Router } from 'express';
+import { publicCache } from '../http/public-cache.js';
+import { homeOverview } from '../results/home.js';
 import { rosterFigures } from '../rosters/roster-figures.js';
-import { mount } from './mount.js';
+import { mount, type FeatureDeps } from './mount.js';
 
 export const homeMount = mount({
   path: '/',
@@ -10,11 +14,14 @@ export const homeMount = mount({
   router: homeRouter,
 });
 
-function homeRouter(): Router {
+function homeRouter({ inspections: { timeZone } }: FeatureDeps): Router {
   const router = Router();
-  router.get('/', async (req, res) => {
-    const stats = await rosterFigures({ onRefreshError: (error) => req.log.error({ err: error }, 'recounting the roster figures failed') });
-    res.render('public/home', { stats });
+  router.get('/', publicCache(), async (req, res) => {
+    const [stats, overview] = await Promise.all([
+      rosterFigures({ onRefreshError: (error) => req.log.error({ err: error }, 'recounting the roster figures failed') }),
+      homeOverview(timeZone),
+    ]);
+    res.render('public/home', { stats, ...overview });
   });
   return router;
 }

@@ -20,6 +20,10 @@ export const correctForm = z.object({ correctReason: text(2000), correctCategory
 export const followUpForm = z.object({ measure: text(32), followUpNote: text(2000) });
 export const recusalForm = z.object({ requestedBy: z.enum(['inspector', 'entity'], 'invalid_choice'), recusalInspector: text(32), recusalReason: text(500) });
 export const emptyForm = z.object({});
+/** A new 线索核查 / 即时 inspection (server/inspections/ad-hoc.ts): the team is the leader, then the ticked members. */
+export const adHocForm = z.object({
+  task: text(24), formToken: text(64), creditCode: text(40), inspectionDate: text(10), leader: text(32), members: boxes(200), adHocReason: text(2000),
+});
 
 /** The use cases' field names → the form's, per form. */
 export const FIELD_NAMES = {
@@ -30,6 +34,7 @@ export const FIELD_NAMES = {
   correct: { reason: 'correctReason', resultCategory: 'correctCategory' },
   followUp: { note: 'followUpNote' },
   recusal: { inspectorId: 'recusalInspector', reason: 'recusalReason' },
+  adHoc: { reason: 'adHocReason', team: 'members' },
 } as const satisfies Record<string, Record<string, string>>;
 
 /** Text areas (they may hold line breaks). */

@@ -3,7 +3,10 @@
 // department, else 403), what the page shows and which forms it offers the viewer in the
 // inspection's current state — the supervisor's (approval, review, correction, follow-up, an
 // entity's recusal request) never to someone who took part, the team's (check-in, findings,
-// confirmation, submission, own recusal, attachments) only to the current team.
+// confirmation, submission, own recusal, attachments) only to the current team. An 即时
+// inspection may be checked in before its approval and approved afterwards; an assigned (ad-hoc)
+// team is offered no recusal, having no draw to take a replacement from.
+import { enterpriseSideOf } from '../inspections/enterprise-view.js';
 import type { Request, Response } from 'express';
 import type { InspectionRecord, InspectionState } from '../../models/inspection.js';
 import { DEFAULT_ATTACHMENT_LIMITS, listAttachments } from '../attachments/index.js';
@@ -11,7 +14,7 @@ import { inspectorCodeOf } from '../auth/users.js';
 import type { FormProblem } from '../http/forms.js';
 import { renderForm } from '../http/forms.js';
 import { assertSee, isOnTeam, isOwningSupervisor, tookPart } from '../inspections/access.js';
-import { allowedModes, formatCheckCode } from '../inspections/approval.js';
+import { allowedModes, awaitsApprovalAfterwards, formatCheckCode } from '../inspections/approval.js';
 import { inspectionDetails, labelOf } from '../inspections/details.js';
 import { unconfirmed } from '../inspections/findings.js';
 import { loadInspection } from '../inspections/lifecycle.js';
@@ -59,17 +62,20 @@ export function offersFor(acting: Acting, inspection: InspectionRecord): Offers 
   const state = inspection.state;
   const me = acting.inspectorId ?? '';
   const present = (inspection.checkIn?.inspectors ?? []).includes(me);
+  // An assigned (ad-hoc) team was not drawn: no replacement can be drawn for a recusal.
+  const drawn = !inspection.adHoc;
   return {
-    approve: decide && state === 'assigned',
+    approve: decide && (state === 'assigned' || awaitsApprovalAfterwards(inspection)),
     review: decide && state === 'submitted',
     correct: decide && (state === 'published' || state === 'closed'),
     followUp: decide && state === 'published',
-    entityRecusal: owning && BEFORE_CHECK_IN.includes(state),
-    checkIn: team && (state === 'approved' || state === 'rejected'),
+    entityRecusal: drawn && owning && BEFORE_CHECK_IN.includes(state),
+    // 即时: carried out first (on certificates: no code before the approval), approved afterwards.
+    checkIn: team && (state === 'approved' || state === 'rejected' || (state === 'assigned' && inspection.inspectionType === '即时')),
     findings: team && EDITABLE.includes(state),
     confirm: team && state === 'findings_entered' && present && unconfirmed(inspection).includes(me),
     submit: team && state === 'findings_entered',
-    recusal: team && BEFORE_CHECK_IN.includes(state),
+    recusal: drawn && team && BEFORE_CHECK_IN.includes(state),
     attachments: team && EDITABLE.includes(state),
   };
 }
@@ -88,19 +94,20 @@ export async function renderInspection(req: InspectionRequest, res: Response, se
   const { acting, inspection } = await viewing(req);
   const offers = offersFor(acting, inspection);
   const dates = await dueDates(settings);
-  const [details, modes, attachments] = await Promise.all([
+  const [details, modes, attachments, enterpriseSide] = await Promise.all([
     inspectionDetails(inspection),
     offers.approve ? allowedModes(inspection) : Promise.resolve([]),
     listAttachments({ kind: 'inspection', id: inspection._id }),
+    enterpriseSideOf(acting, inspection, settings),
   ]);
   const supervisor = isOwningSupervisor(acting, inspection);
   renderForm(res, 'inspections/show', {
-    inspection, details, offers, modes, attachments, base: inspectionPath(inspection._id), today: dates.today,
-    markers: markersOf(inspection, dates), waiting: unconfirmed(inspection), me: acting.inspectorId ?? '',
+    inspection, details, offers, modes, attachments, enterpriseSide, base: inspectionPath(inspection._id), today: dates.today,
+    markers: markersOf(inspection, dates), afterwards: awaitsApprovalAfterwards(inspection), waiting: unconfirmed(inspection), me: acting.inspectorId ?? '',
     checkCode: supervisor && inspection.checkCode ? formatCheckCode(inspection.checkCode) : '',
     label: (dictionary: 'result' | 'followUp', code: string | null | undefined) => labelOf(dictionary === 'result' ? details.resultCategories : details.followUps, code),
     person: (id: string) => { const p = details.people[id]; return p ? `${p.name}（${id}）` : id; },
-    lateDays: settings.lateCheckInWorkingDays, attachmentMb: Math.floor(DEFAULT_ATTACHMENT_LIMITS.maxFileBytes / 1048576),
+    lateDays: settings.lateCheckInWorkingDays, attachmentMb: Math.floor((settings.attachments ?? DEFAULT_ATTACHMENT_LIMITS).maxFileBytes / 1048576),
     notice: takeFlash(req), refusal: state.refusal,
     values: { ...startValues(inspection, dates.today), ...(state.values ?? {}) },
     ...(state.status ? { status: state.status } : {}),

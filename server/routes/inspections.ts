@@ -1,6 +1,7 @@
 // Owns the inspection pages of inspectors and supervisors (检查): the list (an inspector's own
 // inspections; a supervisor's department as a dashboard), one inspection's page with the forms
-// its viewer may use in its state, the printed notice and record, and the attachments. Thin:
+// its viewer may use in its state, the printed notice and record, the attachments, and the page
+// on which a supervisor creates a 线索核查 / 即时 inspection (inspections-new.ts). Thin:
 // server/inspections/ does the work and decides who may do what; a refusal (409/403) is shown on
 // the page in the reader's language, a form's problem re-renders it with field messages (422),
 // a success redirects (303) with a flash.
@@ -25,11 +26,17 @@ import { many, localDateTime } from './plans-forms.js';
 import { queryStrings } from './query-strings.js';
 import { attachmentRoutes } from './inspections-attachments.js';
 import { documentRoutes } from './inspections-documents.js';
+import { adHocRoutes } from './inspections-new.js';
 import {
   approveForm, checkInForm, confirmForm, correctForm, FIELD_NAMES, findingsForm, findingsInput, findingsMultiline, followUpForm, lateCheckInForm, MULTILINE,
   onForm, recusalForm, reviewForm,
 } from './inspections-forms.js';
 import { actingFor, inspectionPath, renderInspection, viewing, type InspectionRequest, type Viewing } from './inspections-page.js';
+
+/** A 线索核查 / 即时 team was assigned, not drawn: the draw's recusal rule has nothing to draw from (409 on the page). */
+function refuseAssignedRecusal(): never {
+  throw new ConflictError('This team was assigned, not drawn: no replacement can be drawn.').localized({ key: 'inspections.adHoc.noRecusal' }, 'inspection_assigned');
+}
 
 /** The people who work inspections: inspectors (their teams) and supervisors (their department). */
 const FIELD_STAFF: readonly Role[] = ['supervisor', 'inspector'];
@@ -38,6 +45,8 @@ export const inspectionsMount = mount({
   path: '/inspections',
   rules: {
     'GET /': FIELD_STAFF,
+    'GET /new': SUPERVISOR, // a 线索核查 / 即时 inspection (not drawn): inspections-new.ts
+    'POST /new': SUPERVISOR,
     'GET /:id': FIELD_STAFF,
     'GET /:id/notice': FIELD_STAFF,
     'GET /:id/record': FIELD_STAFF,
@@ -88,6 +97,8 @@ function inspectionsRouter({ inspections: settings, draws, timeZone }: FeatureDe
       pageHref: (page: number) => pageHref('/inspections', values, page),
     }, parsed.ok ? undefined : parsed);
   });
+
+  adHocRoutes(router, settings, draws.caps); // before /:id
 
   router.get('/:id', async (req, res) => {
     await renderInspection(req, res, settings);
@@ -187,9 +198,9 @@ function inspectionsRouter({ inspections: settings, draws, timeZone }: FeatureDe
   }));
 
   router.post('/:id/recusal', action({
-    run: ({ acting }, req) => using(recusalForm, req, (v) => declareRecusal(req.params.id, {
+    run: ({ acting, inspection }, req) => using(recusalForm, req, (v) => (inspection.adHoc ? refuseAssignedRecusal() : declareRecusal(req.params.id, {
       requestedBy: v.requestedBy, reason: v.recusalReason, inspectorId: v.requestedBy === 'inspector' ? acting.inspectorId ?? '' : v.recusalInspector,
-    }, acting, settings)),
+    }, acting, settings))),
     names: FIELD_NAMES.recusal,
     done: () => 'inspections.flash.recused',
     // A member who stepped aside no longer sees the inspection: back to their list.
@@ -197,6 +208,6 @@ function inspectionsRouter({ inspections: settings, draws, timeZone }: FeatureDe
   }));
 
   documentRoutes(router, draws);
-  attachmentRoutes(router, settings);
+  attachmentRoutes(router, settings, settings.attachments);
   return router;
 }

@@ -4,6 +4,7 @@
 // catalogue has `error.field.plan.year`, shown by views/partials/field.ejs).
 import type { Request } from 'express';
 import type { CurrentUser } from '../auth/session.js';
+import { readsAllDepartments } from '../access/scope.js';
 import { NotFoundError } from '../errors.js';
 import type { FormProblem } from '../http/forms.js';
 import { actingOf, type Acting } from '../plans/acting.js';
@@ -18,10 +19,10 @@ export function actingFor(req: Request): Acting {
   return actingOf({ id: user.id, username: user.username, role: user.role, departmentCode: user.departmentCode }, String(req.id ?? ''));
 }
 
-/** Admins read every plan; a supervisor their department's and those they take part in (else 404). */
+/** Admins and observers read every plan; a supervisor their department's and those they take part in (else 404). */
 export function assertPlanReadable(req: Request, plan: Pick<PlanRecord, 'leadDepartment' | 'participatingDepartments'>): void {
   const user = viewer(req);
-  if (user.role === 'admin') return;
+  if (readsAllDepartments(user.role)) return;
   if (plan.leadDepartment === user.departmentCode || (plan.participatingDepartments ?? []).includes(user.departmentCode)) return;
   throw new NotFoundError('No such plan in your department.');
 }

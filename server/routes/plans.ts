@@ -5,7 +5,8 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { PLAN_INSPECTION_TYPES, type PlanRecord } from '../../models/plan.js';
-import { STAFF, SUPERVISOR } from '../access/rules.js';
+import { STAFF_OR_OBSERVER, SUPERVISOR } from '../access/rules.js';
+import { readsAllDepartments } from '../access/scope.js';
 import { setFlash, takeFlash } from '../auth/session.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import { attempt, readForm, renderForm, text, type FormProblem } from '../http/forms.js';
@@ -20,10 +21,10 @@ import { actingFor, assertPlanReadable, formProblem, listOf, many, viewer } from
 export const plansMount = mount({
   path: '/plans',
   rules: {
-    'GET /': STAFF,
+    'GET /': STAFF_OR_OBSERVER, // observers (执法监督) read every department's plans
     'GET /new': SUPERVISOR,
     'POST /': SUPERVISOR,
-    'GET /:key': STAFF,
+    'GET /:key': STAFF_OR_OBSERVER,
     'GET /:key/amend': SUPERVISOR,
     'POST /:key/amend': SUPERVISOR,
     'POST /:key/approve': SUPERVISOR,
@@ -107,8 +108,8 @@ function plansRouter({ draws }: FeatureDeps): Router {
 
   router.get('/', async (req, res) => {
     const user = viewer(req);
-    // Admins read every department's plans (listPlans narrows a supervisor to their own).
-    const acting = user.role === 'admin' ? { ...actingFor(req), role: 'system' as const } : actingFor(req);
+    // Admins and observers read every department's plans (listPlans narrows a supervisor to their own).
+    const acting = readsAllDepartments(user.role) ? { ...actingFor(req), role: 'system' as const } : actingFor(req);
     const [plans, departments] = await Promise.all([listPlans(acting), departmentOptions()]);
     res.render('plans/list', { plans, names: Object.fromEntries(departments.map((d) => [d.code, d.name])), notice: takeFlash(req) });
   });

@@ -12,6 +12,8 @@ export const START_PAGES: Readonly<Record<Role, string>> = {
   admin: '/admin',
   supervisor: '/supervisor',
   inspector: '/inspector',
+  // The observer's page is the supervision overview (server/routes/supervision.ts).
+  observer: '/observer',
 };
 
 export function startPageOf(role: Role): string {

@@ -4,11 +4,12 @@
 // a second supervisor's approval) and the exports. Thin: server/plans/ does the work, checks the
 // department (a joint task's participants read it) and audits every view of an unpublished list.
 // Admins read these pages (every department's tasks, the preview, published drawn lists) and
-// act on nothing: only the GET routes are STAFF, and the use cases refuse them every action.
+// act on nothing: only the GET routes are STAFF; observers (执法监督) read the same GET routes
+// for every department, and the use cases refuse both every action.
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { LOTTERY_GAMES } from '../randomness/index.js';
-import { STAFF, SUPERVISOR } from '../access/rules.js';
+import { STAFF_OR_OBSERVER, SUPERVISOR } from '../access/rules.js';
 import { setFlash, takeFlash } from '../auth/session.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import { attempt, readForm, renderForm, text, type FormProblem } from '../http/forms.js';
@@ -17,6 +18,7 @@ import { announceSlot, publishedAnnouncement } from '../plans/announce.js';
 import { requestDraw } from '../plans/draws.js';
 import { dispatchDraw, drawnListCsv, drawnListXlsx, drawRecord, lockDraw, viewDrawnList } from '../plans/drawn-list.js';
 import { taskRecordView } from '../plans/pages-support.js';
+import { runRecusals } from '../inspections/queries.js';
 import { announceDepartmentTeams } from '../plans/teams.js';
 import { listPlans } from '../plans/plans.js';
 import { previewTask } from '../plans/preview.js';
@@ -34,19 +36,19 @@ import { NEW_TASK_VALUES, TASK_CHOICES, TASK_FIELD_NAMES, taskForm, taskInput } 
 export const tasksMount = mount({
   path: '/tasks',
   rules: {
-    'GET /': STAFF,
+    'GET /': STAFF_OR_OBSERVER,
     'GET /new': SUPERVISOR,
     'POST /': SUPERVISOR,
-    'GET /:id': STAFF,
-    'GET /:id/preview': STAFF,
+    'GET /:id': STAFF_OR_OBSERVER,
+    'GET /:id/preview': STAFF_OR_OBSERVER,
     'POST /:id/announce': SUPERVISOR,
     'POST /:id/lottery': SUPERVISOR,
     'POST /:id/lottery/withdraw': SUPERVISOR,
     'POST /:id/draw': SUPERVISOR,
-    'GET /:id/runs/:run': STAFF,
-    'GET /:id/runs/:run/list.csv': STAFF,
-    'GET /:id/runs/:run/list.xlsx': STAFF,
-    'GET /:id/runs/:run/record.json': STAFF,
+    'GET /:id/runs/:run': STAFF_OR_OBSERVER,
+    'GET /:id/runs/:run/list.csv': STAFF_OR_OBSERVER,
+    'GET /:id/runs/:run/list.xlsx': STAFF_OR_OBSERVER,
+    'GET /:id/runs/:run/record.json': STAFF_OR_OBSERVER,
     'POST /:id/runs/:run/lock': SUPERVISOR,
     'POST /:id/runs/:run/dispatch': SUPERVISOR,
     'POST /:id/runs/:run/redo': SUPERVISOR,
@@ -188,11 +190,12 @@ function tasksRouter({ draws, timeZone }: FeatureDeps): Router {
     const run = await runOf(req);
     const task = await getTask(req.params.id, actingFor(req));
     const list = run.state === 'complete' ? await viewDrawnList(run.key, actingFor(req), 'view') : null;
+    const recusals = list ? await runRecusals(run.key) : []; // shown with the list, to its readers only
     const { redoRequests, announcements } = await taskRecordView(req.params.id);
     const teamsAnnounced = announcements.some((a) => (a as { entityRunKey?: string | null }).entityRunKey === run.key && (a as { teamDepartment?: string | null }).teamDepartment === viewer(req).departmentCode);
     const redo = redoRequests.find((r) => r.slot.getTime() === run.slot.getTime() && r.attempt === run.attempt + 1) ?? null;
     renderForm(res, 'tasks/run', {
-      task, run, list, redo, teamsAnnounced, notice: takeFlash(req), manage: viewer(req).role === 'supervisor' && task.departmentCode === viewer(req).departmentCode,
+      task, run, list, recusals, redo, teamsAnnounced, notice: takeFlash(req), manage: viewer(req).role === 'supervisor' && task.departmentCode === viewer(req).departmentCode,
       refusal: state.refusal, detail: state.detail, values: state.values ?? {}, ...(state.status ? { status: state.status } : {}),
     }, state.problem);
   }

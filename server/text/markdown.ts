@@ -44,5 +44,8 @@ export function renderMarkdown(source: string): RenderedDocument {
   });
   // heading_open, inline, heading_close
   const body = titleAt < 0 ? tokens : [...tokens.slice(0, titleAt), ...tokens.slice(titleAt + 3)];
-  return { title, titleId, html: markdown.renderer.render(body, markdown.options, {}), sections };
+  // Code blocks and tables may scroll sideways (on a phone): focusable, so a keyboard reaches them
+  // (WCAG 2.1.1). Raw HTML is disabled, so these tags can only be markdown-it's own markup.
+  const html = markdown.renderer.render(body, markdown.options, {}).replace(/<pre>/g, '<pre tabindex="0">').replace(/<table>/g, '<table tabindex="0">');
+  return { title, titleId, html, sections };
 }

@@ -3,17 +3,21 @@
 // with the code and records the findings on a 390 px phone; the other member confirms and
 // submits on a desktop; the supervisor reviews and publishes on the phone. Every page is
 // photographed at both widths (SCREENSHOTS_DIR, else a temporary folder, printed) and checked for
-// horizontal overflow, raw message keys, console errors and CSP violations.
+// horizontal overflow, raw message keys, console errors and CSP violations. A second run: an 即时
+// inspection created from its task page (新建检查), carried out first and approved afterwards,
+// the team leader on the record, and a recusal listed on the draw's page.
 import { expect } from 'chai';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { DrawRun } from '../../models/draw-run.js';
 import { Inspection, type InspectionRecord } from '../../models/inspection.js';
 import { startTestServer } from '../helpers/app.js';
 import { createTestUser, type TestUser } from '../helpers/auth.js';
 import { launchBrowser, type BrowserSession } from '../helpers/browser.js';
 import { describeItemA01, inspectorUser, lockedDraw, pageOf } from '../integration/inspections/support.js';
+import { makeTask } from '../integration/plans/support.js';
 
 const SHOTS = process.env.SCREENSHOTS_DIR ?? join(tmpdir(), `shuangsuiji-inspections-e2e-${process.pid}`);
 const PHONE = { width: 390, height: 844 };
@@ -171,6 +175,96 @@ describe('end to end: inspections on a desktop and a phone', function () {
     await page.emulateMedia({ media: 'screen' });
 
     expect((await Inspection.findById(first._id).lean<InspectionRecord>())!.state).to.equal('published');
+    expect(browser.problems, browser.problems.join('\n')).to.deep.equal([]);
+    expect(overflows, overflows.join('\n')).to.deep.equal([]);
+    expect(leaks, leaks.join('\n')).to.deep.equal([]);
+  });
+
+  it('an 即时 inspection created from its task page, carried out first and approved afterwards; the leader on the record; the draw page lists a recusal', async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    await browser?.close();
+    await server?.close();
+    await relay?.close();
+    const world = await lockedDraw();
+    relay = world.relay;
+    await describeItemA01();
+    const drawn = world.inspections[0] as InspectionRecord;
+    const task = await makeTask(world.chen, drawn.planKey!, { inspectionType: '即时', name: '食品安全投诉即时检查' });
+    const entity = world.inspections[1] as InspectionRecord;
+    const [leader, member] = drawn.team as [string, string];
+    const chen = await createTestUser({ role: 'supervisor', departmentCode: 'HJ-SCJG', username: 'e2e-chen-adhoc', displayName: '陈审核' });
+    const inspectorA = await inspectorUser(leader);
+    server = await startTestServer({ now: world.clock.now });
+    const base = server.baseUrl;
+    browser = await launchBrowser();
+    browser.expectDocumentStatus(422);
+    const { page } = browser;
+
+    // Supervisor, desktop: the task page offers 新建检查; the form refuses a team of one, then creates the inspection.
+    await page.setViewportSize(DESKTOP);
+    await signInAs(page, base, chen, '/supervisor');
+    await page.goto(`${base}/tasks/${task._id}`);
+    await shoot(page, '20-adhoc-task-page');
+    await page.click('a[data-action="new-inspection"]');
+    await page.waitForSelector('form[data-form="ad-hoc"]');
+    const form = page.locator('form[data-form="ad-hoc"]');
+    await form.getByLabel('检查对象统一社会信用代码').fill(entity.creditCode);
+    await form.getByLabel('检查组组长').selectOption(leader);
+    await form.getByLabel('即时检查事由').fill('12345 热线投诉：销售过期食品，需立即核查');
+    await shoot(page, '21-adhoc-form');
+    await form.locator('button[type=submit]').click();
+    await page.waitForSelector('#field-members-error');
+    expect(await page.locator('#field-members-error').textContent()).to.contain('检查组至少两人（含组长）');
+    await shoot(page, '22-adhoc-form-422');
+    await page.locator(`form[data-form="ad-hoc"] input[name="members"][value="${member}"]`).check();
+    await page.locator('form[data-form="ad-hoc"] button[type=submit]').click();
+    await page.waitForSelector('[data-fact="assigned"]');
+    const made = (await Inspection.findOne({ taskId: task._id }).lean<InspectionRecord>())!;
+    expect(made.team).to.deep.equal([leader, member]);
+    await shoot(page, '23-adhoc-created');
+
+    // Inspector (the leader), phone: no code before approval — checks in on certificates.
+    await page.setViewportSize(PHONE);
+    await signInAs(page, base, inspectorA, '/inspector');
+    await page.goto(`${base}${pageOf(made._id)}`);
+    await shoot(page, '24-adhoc-inspector-before-approval', PHONE);
+    const late = page.locator('form[data-form="late-check-in"]');
+    await late.getByLabel('原因').fill('紧急情况，先行检查');
+    await late.locator('button[type=submit]').click();
+    await page.waitForSelector('[data-fact="state"][data-state="checked_in"]');
+
+    // Supervisor, phone: the dashboard counts it as awaiting approval afterwards; approve; the record says so and names the leader.
+    await signInAs(page, base, chen, '/supervisor');
+    await page.goto(`${base}/inspections`);
+    expect(await page.locator('[data-section="approval_afterwards"]').getAttribute('data-count')).to.equal('1');
+    await shoot(page, '25-adhoc-dashboard', PHONE);
+    await page.goto(`${base}${pageOf(made._id)}`);
+    await shoot(page, '26-adhoc-approve-afterwards', PHONE);
+    const approve = page.locator('form[data-form="approve"]');
+    await approve.getByLabel('检查方式').selectOption('desk');
+    await approve.locator('button[type=submit]').click();
+    await page.waitForSelector('[data-check-code]');
+    expect(await page.locator('[data-fact="approval"]').textContent()).to.contain('事后审批');
+    await page.goto(`${base}${pageOf(made._id)}/record`);
+    expect(await page.locator('[data-signature="leader"]').textContent()).to.contain('检查组组长');
+    await shoot(page, '27-adhoc-record', PHONE);
+
+    // A recusal on the drawn inspection, then the draw's page lists it.
+    await page.setViewportSize(DESKTOP);
+    await page.goto(`${base}${pageOf(drawn._id)}`);
+    await page.locator('details:has(form[data-form="entity-recusal"]) summary').click();
+    const recusal = page.locator('form[data-form="entity-recusal"]');
+    await recusal.locator('select[name="recusalInspector"]').selectOption(leader);
+    await recusal.getByLabel('回避理由').fill('企业申请：组长系其股东亲属');
+    await recusal.locator('button[type=submit]').click();
+    await page.waitForSelector('[data-recusals]');
+    await shoot(page, '28-recused-inspection');
+    const run = (await DrawRun.findOne({ key: world.runKey }).lean())!;
+    await page.goto(`${base}/tasks/${drawn.taskId}/runs/${run._id}`);
+    await page.waitForSelector('[data-recusal="1"]');
+    expect(await page.locator('[data-recusal="1"]').textContent()).to.contain('企业申请：组长系其股东亲属').and.contain('被检查单位申请');
+    await shoot(page, '29-run-recusals');
+
     expect(browser.problems, browser.problems.join('\n')).to.deep.equal([]);
     expect(overflows, overflows.join('\n')).to.deep.equal([]);
     expect(leaks, leaks.join('\n')).to.deep.equal([]);

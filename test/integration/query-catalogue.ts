@@ -10,6 +10,11 @@ import { lookupFilter, LOOKUP_SORT } from '../../server/rosters/public-inspector
 import { publicItemsFilter, PUBLIC_ITEMS_SORT } from '../../server/rosters/public-items.js';
 import { FIGURE_FILTERS } from '../../server/rosters/roster-figures.js';
 import { listQuery } from '../../server/inspections/queries.js';
+import { publishedFilter } from '../../server/statistics/published.js';
+import { POOL_FILTER } from '../../server/statistics/coverage.js';
+import { resultsFilter, RESULTS_SORT } from '../../server/results/search.js';
+import { PUBLISHED_FILTER } from '../../server/results/published.js';
+import { PUBLISHED_PLAN_FILTER } from '../../server/results/announcements.js';
 
 type Filter = Record<string, unknown>;
 type Sort = Record<string, 1 | -1>;
@@ -124,4 +129,31 @@ export const CATALOGUE: CatalogueEntry[] = [
   { id: 'inspections.page-people', model: 'Inspector', op: 'find', filter: { inspectorId: t({ $in: ['T000001', 'T000002'] }) }, index: 'inspectorId_1' },
   { id: 'inspections.page-dictionaries', model: 'DictionaryEntry', op: 'find', filter: { dictionary: t({ $in: ['result_category', 'follow_up'] }) }, index: 'dictionary_1_code_1' },
   { id: 'inspections.page-department', model: 'Department', op: 'find', filter: { code: 'HJ-SCJG' }, limit: 1, index: 'code_1' },
+  // ---- public results (server/results/*: search.ts, announcements.ts, home.ts)
+  { id: 'results.search', model: 'Inspection', op: 'find', filter: resultsFilter({}), sort: RESULTS_SORT, limit: 1001, index: 'publishedAt_-1__id_-1' },
+  { id: 'results.search-by-code', model: 'Inspection', op: 'find', filter: resultsFilter({ q: '91431271MA4TEST00X' }), sort: RESULTS_SORT, limit: 1001, index: 'creditCode_1_publishedAt_-1__id_-1' },
+  { id: 'results.search-by-name', model: 'Inspection', op: 'find', filter: resultsFilter({ q: '商贸', item: 'A01', result: 'R02', from: '2026-01-01', to: '2026-12-31' }), sort: RESULTS_SORT, limit: 1001, index: 'publishedAt_-1__id_-1' },
+  { id: 'results.search-by-department', model: 'Inspection', op: 'find', filter: resultsFilter({ department: 'HJ-SCJG' }), sort: RESULTS_SORT, limit: 1001, index: 'departmentCode_1_publishedAt_-1__id_-1' },
+  { id: 'results.page-rows', model: 'Inspection', op: 'find', filter: { _id: t({ $in: ['run|91431271MA4TEST00X'] }) }, index: '_id_' },
+  { id: 'results.by-id', model: 'Inspection', op: 'find', filter: { ...PUBLISHED_FILTER, _id: 'run|91431271MA4TEST00X' }, limit: 1, index: '_id_' },
+  { id: 'results.of-entity', model: 'Inspection', op: 'find', filter: { ...PUBLISHED_FILTER, creditCode: '91431271MA4TEST00X' }, sort: RESULTS_SORT, limit: 501, index: 'creditCode_1_publishedAt_-1__id_-1' },
+  { id: 'results.count', model: 'Inspection', op: 'count', filter: { ...PUBLISHED_FILTER }, index: 'publishedAt_-1__id_-1' },
+  { id: 'results.categories', model: 'DictionaryEntry', op: 'find', filter: { dictionary: 'result_category' }, sort: { order: 1, code: 1 }, index: 'dictionary_1_code_1' },
+  { id: 'results.plans', model: 'Plan', op: 'find', filter: { ...PUBLISHED_PLAN_FILTER }, sort: { publishedAt: -1, _id: -1 }, index: null },
+  { id: 'results.plan-versions', model: 'Plan', op: 'find', filter: { ...PUBLISHED_PLAN_FILTER, planKey: '0123456789abcdef01234567' }, sort: { version: -1 }, index: 'planKey_1_version_1' },
+  { id: 'results.latest-announcements', model: 'Announcement', op: 'find', filter: { phase: t({ $ne: 'teams' }) }, sort: { _id: -1 }, limit: 15, index: '_id_' },
+  { id: 'results.announced-tasks', model: 'Task', op: 'find', filter: { _id: t({ $in: [id] }) }, index: '_id_' },
+  { id: 'results.public-cache', model: 'AppMeta', op: 'find', filter: { key: 'public-cache' }, limit: 1, index: 'key_1' },
+  { id: 'results.public-cache-invalidate', model: 'AppMeta', op: 'update', filter: { key: 'public-cache' }, index: 'key_1' },
+  // ---- statistics and supervision (server/statistics/*, server/supervision/*: $match stages of aggregations)
+  { id: 'stats.published', model: 'Inspection', op: 'count', filter: publishedFilter({ year: 2026 }), index: 'publication.completedOn_1_departmentCode_1' },
+  { id: 'stats.published-department', model: 'Inspection', op: 'count', filter: publishedFilter({ year: 2026, department: 'HJ-SCJG' }), index: 'publication.completedOn_1_departmentCode_1' },
+  { id: 'stats.pool', model: 'MarketEntity', op: 'count', filter: POOL_FILTER, index: 'status_1_active_1' },
+  { id: 'stats.inspected-entities', model: 'MarketEntity', op: 'count', filter: { creditCode: t({ $in: ['91431271MA4TEST00X'] }) }, index: 'creditCode_1' },
+  { id: 'supervision.caps', model: 'DrawnEntity', op: 'count', filter: { year: 2026, role: 'selected', superseded: false, inspectionType: t({ $nin: ['线索核查', '即时'] }) }, index: 'year_1_creditCode_1' },
+  { id: 'supervision.year', model: 'Inspection', op: 'count', filter: { year: 2026, departmentCode: 'HJ-SCJG' }, index: 'year_1_departmentCode_1' },
+  { id: 'supervision.pairs-of-member', model: 'Inspection', op: 'count', filter: { year: 2026, departmentCode: 'HJ-SCJG', team: 'T000001' }, index: 'team_1_state_1_dueOn_1' },
+  { id: 'supervision.late-check-ins', model: 'Inspection', op: 'find', filter: { ...listQuery({}, { view: 'late_check_in' }, DUE), year: 2026 }, sort: { dueOn: -1, _id: 1 }, limit: 100, index: 'year_1_departmentCode_1' },
+  { id: 'supervision.missing-check-ins', model: 'Inspection', op: 'find', filter: listQuery({}, { view: 'missing_check_in' }, DUE), sort: { dueOn: 1, _id: 1 }, limit: 100, index: 'state_1_publishAt_1' },
+  { id: 'supervision.publish-overdue', model: 'Inspection', op: 'find', filter: listQuery({}, { view: 'publish_overdue' }, DUE), sort: { publishDueOn: 1, _id: 1 }, limit: 100, index: 'state_1_publishAt_1' },
 ];

@@ -73,11 +73,13 @@ describe('anonymous browsing', () => {
       }
       expect([...statuses]).to.include.members([200, 404]);
       expect(browsers.every((b) => b.cookies.has(csrfCookieName(false)) && !b.cookies.has('sid'))).to.equal(true);
-      // The only write: the home page's figures, a cache computed once for everyone (server/rosters/
-      // roster-figures.ts), not a row per visitor.
-      const { rosterfigures: figures = 0, ...after } = await snapshot();
-      const { rosterfigures: _figures, ...beforeRest } = before;
+      // The only writes: the home page's figures, a cache computed once for everyone (server/rosters/
+      // roster-figures.ts), and the public cache's generation document, created once by the first
+      // public page (server/http/public-cache.ts) — never a row per visitor.
+      const { rosterfigures: figures = 0, appmetas: metas = 0, ...after } = await snapshot();
+      const { rosterfigures: _figures, appmetas: metasBefore = 0, ...beforeRest } = before;
       expect(after).to.deep.equal(beforeRest);
+      expect(metas - metasBefore, 'at most the public cache generation document').to.be.within(0, 1);
       expect(figures).to.be.at.most(1);
 
       // The demo administrator signs in through the login form with its stateless token.

@@ -90,7 +90,7 @@ describe('inspections: SIGKILL during submissions and approvals', function () {
     for (const inspection of world.inspections) ready.push(await readyToSubmit(world, inspection));
     // Copies of the first, each with its own id and code: many inspections, one draw.
     const proto = (await Inspection.findById(ready[0]!._id).lean<InspectionRecord>())!;
-    const { _id, checkCode: _code, outbox: _outbox, outboxPending: _pending, ...fields } = proto;
+    const { _id, checkCode: _code, reply: _reply, outbox: _outbox, outboxPending: _pending, ...fields } = proto; // the reply code is unique too
     await Inspection.collection.insertMany(Array.from({ length: CLONES }, (_, i) => ({ ...fields, _id: `${_id}#copy${i}`, checkCode: newCheckCode(), outbox: [] })) as never[]);
     const all = await Inspection.find({}).select('_id version').lean<{ _id: string; version: number }[]>();
     return new Map(all.map((i) => [i._id, i.version]));
