@@ -9,6 +9,8 @@
 // concurrent writers: test/integration/db-capabilities.test.ts); FerretDB, a test server only,
 // may let two simultaneous changes of one inspection both pass — their audit entries still
 // count once, since the entry's key is the version it creates.
+import mongoose from 'mongoose';
+import { MarketEntity } from '../../models/market-entity.js';
 import { recordAuditOnce } from '../audit/chain.js';
 import { Inspection, type InspectionRecord, type InspectionState } from '../../models/inspection.js';
 import { ConflictError, NotFoundError } from '../errors.js';
@@ -94,9 +96,11 @@ export async function applyTransition(current: InspectionRecord, name: Transitio
  */
 export async function flushOutbox(id: string): Promise<void> {
   for (let round = 0; round < 10; round += 1) {
-    const doc = await Inspection.findById(id).select('outbox version taskNumber').lean<Pick<InspectionRecord, 'outbox' | 'version' | 'taskNumber'>>();
+    const doc = await Inspection.findById(id).select('outbox version taskNumber creditCode checkIn resultOn').lean<Pick<InspectionRecord, 'outbox' | 'version' | 'taskNumber' | 'creditCode' | 'checkIn' | 'resultOn'>>();
     if (!doc || doc.outbox.length === 0) return;
     for (const entry of doc.outbox) {
+      const inspectedOn = entry.action === 'inspection.check_in' ? doc.checkIn?.day : entry.action === 'inspection.submit' ? doc.resultOn : undefined;
+      if (inspectedOn) await markInspected(doc.creditCode, inspectedOn);
       await recordAuditOnce(entry.id, {
         actor: entry.actor as Acting['actor'], requestId: entry.requestId ?? undefined, action: entry.action, at: entry.at,
         target: { type: 'inspection', id, label: `${doc.taskNumber} ${String((entry.after as { creditCode?: string } | undefined)?.creditCode ?? '')}`.trim() },
@@ -106,6 +110,19 @@ export async function flushOutbox(id: string): Promise<void> {
     const emptied = await Inspection.updateOne({ _id: id, version: doc.version }, { $set: { outbox: [] }, $unset: { outboxPending: '' } });
     if (emptied.matchedCount === 1) return;
   }
+}
+
+/**
+ * The roster's "last inspected" day (the draw's repeat-inspection window reads it) moves to the
+ * day of a check-in — or of the result, for a desk or data check — if that is later. Run with the
+ * outbox, so a process killed after the change still does it, once (it only ever moves forward).
+ */
+async function markInspected(creditCode: string, day: string): Promise<void> {
+  const date = new Date(`${day}T00:00:00Z`);
+  await MarketEntity.updateOne(
+    { creditCode, $or: [{ lastInspectedOn: null }, { lastInspectedOn: mongoose.trusted({ $lt: date }) }] }, // null also matches a missing day
+    { $set: { lastInspectedOn: date } },
+  );
 }
 
 /** Finishes the audit of changes whose process died before appending it (start-up and job). */

@@ -16,7 +16,7 @@ import { drawRecord } from '../plans/drawn-list.js';
 import type { PoolEntity } from '../plans/pool.js';
 import { taskRecordView } from '../plans/pages-support.js';
 import { verify, type VerifyResult } from '../draw/index.js';
-import { BusyError, ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import { renderForm } from '../http/forms.js';
 import { publicCache } from '../http/public-cache.js';
 import { readUploadedFile } from '../http/multipart.js';
@@ -27,7 +27,7 @@ import { departmentOptions } from '../rosters/departments.js';
 import { csvLines, EXCEL_UTF8_BOM } from '../text/csv.js';
 import { drawPageData, listAnnouncements, type DrawPageData } from './announcements-draw.js';
 import { mount } from './mount.js';
-import { MAX_CONCURRENT_VERIFICATIONS, MAX_RECORD_BYTES } from './verify.js';
+import { MAX_RECORD_BYTES, verificationSlots } from './verify.js';
 
 export const announcementsMount = mount({
   path: '/announcements',
@@ -57,19 +57,6 @@ export interface Verdict {
   what: 'record' | 'upload';
 }
 
-/** Verifications at once (each recomputes a draw); beyond that 503 busy, as on /verify. */
-function verificationSlots() {
-  let active = 0;
-  return async <T>(work: () => Promise<T>): Promise<T> => {
-    if (active >= MAX_CONCURRENT_VERIFICATIONS) throw new BusyError('Other draws are being verified right now; try again in a few seconds.');
-    active += 1;
-    try {
-      return await work();
-    } finally {
-      active -= 1;
-    }
-  };
-}
 
 async function departmentNames(): Promise<Record<string, string>> {
   return Object.fromEntries((await departmentOptions()).map((d) => [d.code, d.name]));

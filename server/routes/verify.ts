@@ -22,8 +22,11 @@ export const MAX_RECORD_BYTES = 32 * 1024 * 1024;
 /** Verifications running at once (each holds a record and recomputes a draw); more wait their turn by retrying. */
 export const MAX_CONCURRENT_VERIFICATIONS = 2;
 
-/** Runs `work` if a verification slot is free, else answers 503 busy at once (before reading the body). */
-function verificationSlots() {
+/**
+ * A counter of verification slots: its function runs `work` if a slot is free, else answers 503
+ * busy at once (before reading the body). Each router that verifies keeps its own.
+ */
+export function verificationSlots() {
   let active = 0;
   return async <T>(work: () => Promise<T>): Promise<T> => {
     if (active >= MAX_CONCURRENT_VERIFICATIONS) throw new BusyError('Other draws are being verified right now; try again in a few seconds.');

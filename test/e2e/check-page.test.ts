@@ -6,20 +6,14 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import type { Page } from 'playwright-core';
 import { Department, InspectionItem } from '../../models/index.js';
 import { formatCheckCode, newCheckCode } from '../../server/inspections/approval.js';
 import { startTestServer } from '../helpers/app.js';
-import { launchBrowser, type BrowserSession } from '../helpers/browser.js';
+import { PHONE, documentWidth, launchBrowser, type BrowserSession } from '../helpers/browser.js';
 import { approved } from '../integration/inspections/progress.js';
 import { lockedDraw, type LockedDraw } from '../integration/inspections/support.js';
 
-const PHONE = { width: 390, height: 844 };
 const SCREENSHOTS = process.env.CHECK_PAGE_SCREENSHOTS;
-
-async function documentWidth(page: Page): Promise<number> {
-  return page.evaluate(() => document.scrollingElement!.scrollWidth);
-}
 
 describe('end to end: the public check page on a phone', function () {
   this.timeout(120_000);

@@ -8,18 +8,13 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect } from 'chai';
-import type { Page } from 'playwright-core';
 import { startTestServer } from '../helpers/app.js';
 import { createTestUser } from '../helpers/auth.js';
-import { launchBrowser, signInOnLoginPage, type BrowserSession } from '../helpers/browser.js';
+import { DESKTOP, PHONE, documentWidth, launchBrowser, signInOnLoginPage, type BrowserSession } from '../helpers/browser.js';
 import { MARKER, resultsWorld, type ResultsWorld } from '../integration/results/support.js';
 
-const WIDTHS = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } } as const;
+const WIDTHS = { desktop: DESKTOP, phone: PHONE } as const;
 const SCREENSHOTS = process.env.PUBLIC_RESULTS_SCREENSHOTS;
-
-async function documentWidth(page: Page): Promise<number> {
-  return page.evaluate(() => document.scrollingElement!.scrollWidth);
-}
 
 describe('end to end: the public results', function () {
   this.timeout(180_000);

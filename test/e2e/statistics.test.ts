@@ -9,19 +9,13 @@ import { expect } from 'chai';
 import { chromium, type Page } from 'playwright-core';
 import { createPlan } from '../../server/plans/plans.js';
 import { startTestServer } from '../helpers/app.js';
-import { CHROMIUM_PATH, launchBrowser, signInOnLoginPage, type BrowserSession } from '../helpers/browser.js';
+import { CHROMIUM_PATH, DESKTOP, PHONE, documentWidth, launchBrowser, signInOnLoginPage, type BrowserSession } from '../helpers/browser.js';
 import { createTestUser, ensureDepartment } from '../helpers/auth.js';
 import { MARKER, seedStatistics } from '../integration/statistics/fixtures.js';
 import { supervisor } from '../integration/plans/support.js';
 
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 const SHOTS = process.env.STATISTICS_SCREENSHOTS ?? '/tmp/shots/statistics';
 const NOW = new Date('2026-11-30T04:00:00Z');
-
-async function documentWidth(page: Page): Promise<number> {
-  return page.evaluate(() => document.scrollingElement!.scrollWidth);
-}
 
 /** Desktop and phone screenshots of the current page; at 390 px nothing may overflow sideways. */
 async function shots(page: Page, name: string): Promise<void> {

@@ -10,6 +10,15 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/** The viewports every layout check uses: a desktop and the 390 px phone. */
+export const DESKTOP = { width: 1280, height: 900 } as const;
+export const PHONE = { width: 390, height: 844 } as const;
+
+/** The document's width: wider than the viewport means the page scrolls sideways. */
+export async function documentWidth(page: Page): Promise<number> {
+  return page.evaluate(() => document.scrollingElement!.scrollWidth);
+}
+
 export interface BrowserSession {
   context: BrowserContext;
   page: Page;
