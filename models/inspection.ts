@@ -190,6 +190,8 @@ const inspectionSchema = new Schema(
         at: { type: Date },
       },
     },
+    /** Statements of earlier findings (a return and new findings open a new period): kept, never dropped. */
+    earlierStatements: { type: [Schema.Types.Mixed], default: undefined },
     outbox: { type: [outboxSchema], default: [] },
     /** True while `outbox` holds entries (the recovery sweep finds them by this index). */
     outboxPending: { type: Boolean },

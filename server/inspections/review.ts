@@ -12,11 +12,12 @@ import { InspectionItem } from '../../models/inspection-item.js';
 import { Plan } from '../../models/plan.js';
 import { Task } from '../../models/task.js';
 import { Inspection, type InspectionRecord } from '../../models/inspection.js';
-import { ValidationError } from '../errors.js';
+import { ConflictError, ValidationError } from '../errors.js';
 import { SYSTEM, type Acting } from '../plans/acting.js';
 import { todayIn } from '../time.js';
 import { invalidatePublicCache } from '../http/public-cache.js';
 import { assertIndependentSupervisor } from './access.js';
+import { awaitsApprovalAfterwards } from './approval.js';
 import { applyTransition, loadInspection } from './lifecycle.js';
 import { assertStatementSettled, publicationStatement } from './statement.js';
 import type { InspectionSettings } from './settings.js';
@@ -38,12 +39,20 @@ export async function reviewInspection(id: string, input: ReviewInput, acting: A
   if (comment.length > 4000) throw new ValidationError({ comment: 'too_long' }, undefined, { comment: { max: 4000 } });
   if (input.decision !== 'approve' && comment === '') throw new ValidationError({ comment: 'review_comment_required' });
   if (input.publishAt && input.publishAt.getTime() < now.getTime() - 60_000) throw new ValidationError({ publishAt: 'date_in_past' });
+  // Publication within 20 working days is the law (DOMAIN.md): a time after the due day is refused.
+  if (input.decision === 'approve' && input.publishAt && inspection.publishDueOn && todayIn(settings.timeZone, input.publishAt) > inspection.publishDueOn) {
+    throw new ValidationError({ publishAt: 'after_publish_due' }, undefined, { publishAt: { day: inspection.publishDueOn } });
+  }
   const review = { decision: input.decision, comment, by: acting.actor, byInspectorId: acting.inspectorId, at: now, revision: inspection.revision, ...(input.publishAt ? { publishAt: input.publishAt } : {}) };
   if (input.decision === 'return') {
     return applyTransition(inspection, 'return', { push: { reviews: review }, audit: { action: 'inspection.return', after: { comment, revision: inspection.revision } } }, acting, now);
   }
   if (input.decision === 'reject') {
     return applyTransition(inspection, 'reject', { push: { reviews: review }, audit: { action: 'inspection.reject', after: { comment, revision: inspection.revision } } }, acting, now);
+  }
+  if (awaitsApprovalAfterwards(inspection)) {
+    // An 即时 inspection carried out first is published only once someone has approved it afterwards.
+    throw new ConflictError('This 即时 inspection awaits its approval afterwards.').localized({ key: 'inspection.error.approval_afterwards_first' }, 'approval_afterwards_pending');
   }
   await assertStatementSettled(inspection, settings); // the entity's time to be heard (statement.ts)
   const publishAt = input.publishAt && input.publishAt > now ? input.publishAt : now;
@@ -113,6 +122,7 @@ export async function publishDue(settings: InspectionSettings): Promise<number> 
 export async function correctPublished(id: string, input: { reason: string; resultCategory: string }, acting: Acting, settings: InspectionSettings): Promise<InspectionRecord> {
   const inspection = await loadInspection(id);
   assertIndependentSupervisor(acting, inspection);
+  if (inspection.withdrawal?.at) throw new ConflictError('This publication was withdrawn; it is not corrected.').localized({ key: 'inspection.error.withdrawn' }, 'publication_withdrawn');
   const reason = input.reason.trim();
   const category = await DictionaryEntry.findOne({ dictionary: 'result_category', code: input.resultCategory, active: true }).select('code label').lean<{ code: string; label: string }>();
   const errors: Record<string, string> = {};

@@ -41,9 +41,10 @@ export type StatementRecord = NonNullable<InspectionRecord['statement']>;
 export type StatementDecision = 'accepted' | 'not_accepted';
 
 /** The statement or waiver of the inspection's current visit, if any. */
-export function statementOfVisit(inspection: Pick<InspectionRecord, 'statement' | 'visit'>): StatementRecord | null {
+export function statementOfVisit(inspection: Pick<InspectionRecord, 'statement' | 'visit' | 'revision'>): StatementRecord | null {
   const s = inspection.statement;
-  return s?.kind && s.visit === (inspection.visit ?? 1) ? s : null;
+  // Of this visit and of the findings as they stand: new findings after a return are heard anew.
+  return s?.kind && s.visit === (inspection.visit ?? 1) && (s.revision ?? inspection.revision) === inspection.revision ? s : null;
 }
 
 /**
@@ -89,7 +90,7 @@ export async function assertStatementSettled(inspection: InspectionRecord, setti
 }
 
 /** What the publication says of the statement (no text: the entity's words are its own). */
-export function publicationStatement(inspection: Pick<InspectionRecord, 'statement' | 'visit'>, timeZone: string): { made: boolean; decision?: StatementDecision; answeredOn?: string } {
+export function publicationStatement(inspection: Pick<InspectionRecord, 'statement' | 'visit' | 'revision'>, timeZone: string): { made: boolean; decision?: StatementDecision; answeredOn?: string } {
   const made = statementOfVisit(inspection);
   if (made?.kind !== 'statement') return { made: false };
   const answer = made.answer?.decision ? { decision: made.answer.decision as StatementDecision, answeredOn: made.answer.at ? todayIn(timeZone, made.answer.at) : '' } : {};
@@ -121,7 +122,9 @@ export async function makeStatement(found: InspectionRecord, input: StatementInp
   if (input.kind === 'statement' && text === '') throw new ValidationError({ statementText: 'required' });
   if (text.length > STATEMENT_MAX) throw new ValidationError({ statementText: 'too_long' }, undefined, { statementText: { max: STATEMENT_MAX } });
   const statement = { visit: inspection.visit ?? 1, kind: input.kind, text, at: now, revision: inspection.revision };
-  return applyStatementChange(inspection, ['submitted'], { statement }, {
+  // One made on earlier findings (or an earlier visit) is kept beside the new one.
+  const earlier = inspection.statement?.kind ? { earlierStatements: [...(inspection.earlierStatements ?? []), inspection.statement] } : {};
+  return applyStatementChange(inspection, ['submitted'], { statement, ...earlier }, {
     action: input.kind === 'statement' ? 'inspection.statement' : 'inspection.statement_waived',
     // The text is on the inspection; the trail binds it by its digest.
     after: { visit: statement.visit, revision: statement.revision, ...(text ? { textSha256: createHash('sha256').update(text).digest('hex'), length: text.length } : {}) },

@@ -4,6 +4,7 @@
 // different users independently (a disagreement is a recorded mismatch that blocks the draw
 // until an entry is withdrawn on the record); and the committed secret, revealed at the draw.
 // sourceStatus() is what a task page shows it is waiting for.
+import { invalidatePublicCache } from '../http/public-cache.js';
 import { Types } from 'mongoose';
 import { recordAudit } from '../audit/chain.js';
 import { AnnouncementSecret, type AnnouncementRecord, Announcement } from '../../models/announcement.js';
@@ -126,6 +127,7 @@ export async function enterLotteryResult(announcementId: string, index: number, 
   await LotteryEntry.create({ announcementId: a._id, phase: 'entities', index, userId: new Types.ObjectId(me), label: acting.actor.label, text: text.trim(), at: settings.now() });
   const { state } = await lotteryState(a, d, index, settings);
   await recordAudit({ ...auditContext(acting), action: 'draw.lottery_entry', target: taskTarget(task), after: { announcement: a.key, source: d, text: parsed.text, state: state.state } });
+  await invalidatePublicCache(settings.now()); // the draw's page lists the entries
   return state;
 }
 
@@ -138,4 +140,5 @@ export async function withdrawLotteryEntry(announcementId: string, index: number
   if (result.matchedCount === 0) throw new NotFoundError('You have no entry to withdraw.');
   const task = await loadTask(a.taskId);
   await recordAudit({ ...auditContext(acting), action: 'draw.lottery_withdraw', target: taskTarget(task), after: { announcement: a.key, index, reason: reason.trim() } });
+  await invalidatePublicCache(settings.now());
 }

@@ -67,7 +67,7 @@ export function offersFor(acting: Acting, inspection: InspectionRecord): Offers 
   return {
     approve: decide && (state === 'assigned' || awaitsApprovalAfterwards(inspection)),
     review: decide && state === 'submitted',
-    correct: decide && (state === 'published' || state === 'closed'),
+    correct: decide && (state === 'published' || state === 'closed') && !inspection.withdrawal?.at, // a withdrawn publication is not corrected
     followUp: decide && state === 'published',
     entityRecusal: drawn && owning && BEFORE_CHECK_IN.includes(state),
     // 即时: carried out first (on certificates: no code before the approval), approved afterwards.

@@ -2,7 +2,7 @@
 // form field shows each of the use case's field codes. Three stratum rows cover the usual
 // designs (all, or by risk class); conditions and lists are typed as "A、B、C".
 import { z } from 'zod';
-import { TASK_INSPECTION_TYPES, TASK_TARGETING } from '../../models/task.js';
+import { DRAWN_INSPECTION_TYPES, TASK_INSPECTION_TYPES, TASK_TARGETING } from '../../models/task.js';
 import { checkbox, text, type FormProblem } from '../http/forms.js';
 import type { StratumSpec, TaskInput } from '../plans/tasks.js';
 import { listOf, localDateTime } from './plans-forms.js';
@@ -64,7 +64,8 @@ export function taskInput(f: TaskForm, timeZone: string): { ok: true; value: Tas
   for (const name of ['periodStart', 'periodEnd'] as const) if (f[name] && !DATE.test(f[name])) fields[name] = 'invalid_date';
   const at = f.scheduleAt ? localDateTime(f.scheduleAt, timeZone) : null;
   if (f.scheduleAt && !at) fields.scheduleAt = 'invalid_date';
-  if (!f.scheduleAt && !f.scheduleCron.trim()) fields.scheduleAt = 'task.schedule_required';
+  // Only 日常 and 专项 are drawn: a 线索核查 or 即时 task has no draw to schedule.
+  if ((DRAWN_INSPECTION_TYPES as readonly string[]).includes(f.inspectionType) && !f.scheduleAt && !f.scheduleCron.trim()) fields.scheduleAt = 'task.schedule_required';
   const repeat = f.repeatWindowDays ? whole(f.repeatWindowDays) : 0;
   if (Number.isNaN(repeat)) fields.repeatWindowDays = 'invalid_number';
   const teamSize = f.teamSize ? whole(f.teamSize) : 0;

@@ -14,7 +14,8 @@
 //   pipeline, but FerretDB 1.x does not run $lookup.
 // Targets when several plans apply (all departments): their ratios are added, since each
 // department inspects on its own plan (overlaps between departments are ignored, and stated).
-import mongoose from 'mongoose';
+import { Announcement } from '../../models/announcement.js';
+import mongoose, { type Types } from 'mongoose';
 import { DRAWABLE_STATUS, MarketEntity } from '../../models/index.js';
 import { Plan } from '../../models/plan.js';
 import { Task } from '../../models/task.js';
@@ -101,7 +102,10 @@ export async function targets(query: StatsQuery): Promise<Record<Dimension, Map<
   const versions = await Plan.find(filter).sort({ planKey: 1, version: -1 }).select('planKey version ratios').limit(2000).lean<{ planKey: string; ratios?: { label?: string; where?: unknown; ratioPpm?: number }[] }[]>();
   const seen = new Set<string>();
   const plans = versions.filter((p) => !seen.has(p.planKey) && seen.add(p.planKey));
-  const tasks = plans.length === 0 ? [] : await Task.find({ planKey: mongoose.trusted({ $in: plans.map((p) => p.planKey) }) }).select('planKey strata').limit(5000).lean<{ planKey: string; strata?: { where?: unknown; quota?: { ratioPpm?: number | null } }[] }[]>();
+  const planTasks = plans.length === 0 ? [] : await Task.find({ planKey: mongoose.trusted({ $in: plans.map((p) => p.planKey) }) }).select('_id planKey strata').limit(5000).lean<{ _id: unknown; planKey: string; strata?: { where?: unknown; quota?: { ratioPpm?: number | null } }[] }[]>();
+  // Only announced tasks: a draft task's strata are not public yet.
+  const announced = new Set(planTasks.length === 0 ? [] : (await Announcement.find({ taskId: mongoose.trusted({ $in: planTasks.map((t) => t._id as Types.ObjectId) }) }).select('taskId').lean<{ taskId: unknown }[]>()).map((a) => String(a.taskId)));
+  const tasks = planTasks.filter((t) => announced.has(String(t._id)));
   const out: Record<Dimension, Map<string, number>> = { riskClass: new Map(), industry: new Map(), region: new Map() };
   const pool = await poolCounts();
   for (const dim of DIMENSIONS) {

@@ -154,6 +154,24 @@ describe('the entity\'s statement (陈述申辩) and the review', () => {
     expect((await failure(reviewInspection(first._id, { decision: 'approve' }, world.chen, world.settings)))?.localMessage?.key).to.equal('statement.error.periodOpen');
   });
 
+  it('a statement answered on earlier findings does not carry over: after a return and new findings, the entity is heard anew and the earlier one is kept', async () => {
+    await makeStatement(first, { kind: 'statement', text: STATEMENT }, world.settings);
+    await answerStatement(first._id, { decision: 'not_accepted', reasons: REASONS }, world.chen, world.settings);
+    await reviewInspection(first._id, { decision: 'return', comment: '请补充' }, world.chen, world.settings);
+    world.clock.set('2026-07-28T02:00:00Z');
+    const [a, b] = first.team as [string, string];
+    const saved = await saveFindings(first._id, [{ ...FINDING, problems: '补报后仍有遗漏' }], FINDING.resultCategory, inspectorActing(a), world.settings);
+    await confirmFindings(first._id, saved.revision, inspectorActing(a), world.settings);
+    await confirmFindings(first._id, saved.revision, inspectorActing(b), world.settings);
+    await submitFindings(first._id, inspectorActing(a), world.settings);
+    // The earlier answer does not let approval through: a new period runs.
+    expect((await failure(reviewInspection(first._id, { decision: 'approve' }, world.chen, world.settings)))?.localMessage?.key).to.equal('statement.error.periodOpen');
+    const again = await makeStatement((await load(first._id))!, { kind: 'statement', text: `${STATEMENT}（第二次）` }, world.settings);
+    expect(again.statement?.revision).to.equal(saved.revision);
+    expect(again.earlierStatements).to.have.length(1);
+    expect((again.earlierStatements![0] as { text: string; answer: { decision: string } })).to.deep.include({ text: STATEMENT }).and.nested.include({ 'answer.decision': 'not_accepted' });
+  });
+
   it('STATEMENT_WORKING_DAYS sets the period: 1 working day from a Friday ends on Monday', async () => {
     world.settings.statementWorkingDays = 1;
     expect((await failure(reviewInspection(first._id, { decision: 'approve' }, world.chen, world.settings)))?.localMessage?.key).to.equal('statement.error.periodOpen');

@@ -13,6 +13,11 @@ import { Inspector } from '../../../models/inspector.js';
 import { MarketEntity } from '../../../models/market-entity.js';
 import type { TaskRecord } from '../../../models/task.js';
 import { createAdHocInspection, newFormToken } from '../../../server/inspections/ad-hoc.js';
+import { approveInspection } from '../../../server/inspections/approval.js';
+import { fileLateCheckIn } from '../../../server/inspections/check-in.js';
+import { confirmFindings, saveFindings, submitFindings } from '../../../server/inspections/findings.js';
+import { reviewInspection } from '../../../server/inspections/review.js';
+import { FINDING } from './progress.js';
 import type { InspectionSettings } from '../../../server/inspections/settings.js';
 import { workingCalendar } from '../../../server/calendar/calendar-store.js';
 import type { Acting } from '../../../server/plans/acting.js';
@@ -20,7 +25,9 @@ import { testApp } from '../../helpers/app.js';
 import { signIn, signInAs, type SignedIn } from '../../helpers/auth.js';
 import { createInspector } from '../../helpers/factories.js';
 import { makeTask, publishedPlanKey, seedWorld, supervisor, testClock, type TestClock } from '../plans/support.js';
-import { describeItemA01, inspectorUser, pageOf, postForm, seedDictionaries } from './support.js';
+import { describeItemA01, inspectorActing, inspectorUser, pageOf, postForm, seedDictionaries } from './support.js';
+
+const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 /** Catalogue keys that leaked into a page instead of their text. */
 const rawKeys = (html: string) => [...html.matchAll(/\b(?:inspections?|error\.field|tasks|form)\.[a-z][A-Za-z_]*(?:\.[A-Za-z_]+)*\b/g)].map((m) => m[0]).filter((k) => !/\.(?:css|js|ejs|ts)$/.test(k));
@@ -163,6 +170,24 @@ describe('ad-hoc inspections (线索核查, 即时)', () => {
     expect(await page(w.boss, '/inspections')).to.match(/data-section="approval_afterwards" data-count="0"/);
     const audit = await AuditEvent.findOne({ action: 'inspection.approve', 'target.id': inspection._id }).lean();
     expect(audit!.after).to.deep.include({ afterwards: true });
+  });
+
+  it('即时 carried out first: its result is not approved for publication until the inspection is approved afterwards; a publication time after the due day is refused', async () => {
+    const inspection = await createAdHocInspection(String(w.immediate._id), { creditCode: w.codes[0]!, leader: w.inspectors[0]!, members: [w.inspectors[1]!], inspectionDate: '2026-07-24', reason: '监测预警', formToken: newFormToken() }, w.chen, w.settings, { perDepartment: 4, overall: 8, exemptTypes: ['线索核查', '即时'] });
+    const [a, b] = inspection.team as [string, string];
+    await fileLateCheckIn(inspection._id, { day: '2026-07-24', present: [a, b], reason: '紧急情况，先行检查' }, inspectorActing(a), w.settings);
+    const entered = await saveFindings(inspection._id, [FINDING], FINDING.resultCategory, inspectorActing(a), w.settings);
+    await confirmFindings(inspection._id, entered.revision, inspectorActing(a), w.settings);
+    await confirmFindings(inspection._id, entered.revision, inspectorActing(b), w.settings);
+    const submitted = await submitFindings(inspection._id, inspectorActing(a), w.settings);
+    const refused = await reviewInspection(inspection._id, { decision: 'approve' }, w.chen, w.settings).then(() => null, (e: { problem?: string }) => e);
+    expect(refused?.problem).to.equal('approval_afterwards_pending');
+    await approveInspection(inspection._id, { mode: 'onsite', reason: '现场处置' }, w.chen, w.settings);
+    const late = new Date(`${addDays(submitted.publishDueOn!, 1)}T02:00:00Z`);
+    const tooLate = await reviewInspection(inspection._id, { decision: 'approve', publishAt: late }, w.chen, w.settings).then(() => null, (e: { fields?: Record<string, string> }) => e);
+    expect(tooLate?.fields).to.deep.equal({ publishAt: 'after_publish_due' });
+    const published = await reviewInspection(inspection._id, { decision: 'approve' }, w.chen, w.settings);
+    expect(published.state).to.equal('published');
   });
 
   it('线索核查: no check-in before approval (409), no recusal by draw (409, nothing changed); approved before entry like a planned inspection', async () => {

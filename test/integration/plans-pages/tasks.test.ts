@@ -42,6 +42,9 @@ describe('task pages', () => {
     const noSchedule = await post(chen, '/tasks', taskFields(planKey, { scheduleAt: '', s0Count: 'x' }), 'en').expect(422);
     expect(noSchedule.text).to.contain('Give a draw time or a cron schedule.');
     expect(await Task.countDocuments()).to.equal(0);
+    // A 即时 task is not drawn: it needs no draw time.
+    await post(chen, '/tasks', taskFields(planKey, { scheduleAt: '', inspectionType: '即时' })).expect(303);
+    expect(await Task.countDocuments({ inspectionType: '即时' })).to.equal(1);
   });
 
   it('a supervisor previews (nothing written), announces, two users enter the lottery (a mismatch is shown), draws, exports, locks, dispatches, and a redo needs a reason and a second supervisor', async () => {

@@ -52,6 +52,10 @@ describe('withdrawal, corrections and the public cache', () => {
     expect(await Inspection.countDocuments({ ...PUBLISHED_FILTER })).to.equal(1);
     const after = await chen.agent.get(`/inspections/${encodeURIComponent(target._id)}`).expect(200);
     expect(after.text).to.include('data-section="withdrawn"').and.not.include('data-form="withdraw"');
+    // Staff see that it was withdrawn; it is no longer offered for correction, nor corrected.
+    expect(after.text).to.include('data-fact="withdrawn"').and.not.include('data-form="correct"');
+    const refused = await correctPublished(target._id, { reason: '复核', resultCategory: 'R05' }, w.chen, w.settings).then(() => null, (e: { problem?: string }) => e);
+    expect(refused?.problem).to.equal('publication_withdrawn');
   });
 
   it('a withdrawal without a reason is 422 on the inspection page; by another department or twice it is refused; anonymously it is not allowed', async () => {
