@@ -23,6 +23,20 @@ export function translator(locale: Locale): Translate {
   };
 }
 
+/**
+ * The name, in the reader's language, of a value the data stores in Chinese (task and plan
+ * states, inspection types, 定向/不定向, roster statuses): `term.<value>` in the catalogue, or the
+ * value itself where the catalogue has none (Chinese is then the name in both languages).
+ */
+export function termTranslator(t: Translate): (value: string | null | undefined) => string {
+  return (value) => {
+    if (value === null || value === undefined || value === '') return '';
+    const key = `term.${value}`;
+    const name = t(key);
+    return name === key ? value : name;
+  };
+}
+
 /** Numbers are grouped (3000 → 3,000, as both languages write them on official pages); years and codes are passed as strings. */
 const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
@@ -57,6 +71,7 @@ export function i18nMiddleware(req: Request, res: Response, next: NextFunction):
   }
   res.locals.locale = locale;
   res.locals.t = translator(locale);
+  res.locals.term = termTranslator(res.locals.t as Translate);
   res.locals.formatNumber = formatNumber;
   const otherLocale: Locale = locale === 'zh-CN' ? 'en' : 'zh-CN';
   res.locals.otherLocale = otherLocale;

@@ -19,7 +19,7 @@ import { awaitsApprovalAfterwards } from './approval.js';
 import type { InspectionSettings } from './settings.js';
 
 export const DASHBOARD_VIEWS = [
-  'approval', 'approval_afterwards', 'review', 'overdue', 'due_soon', 'publish_overdue', 'publish_due_soon', 'late_check_in', 'missing_check_in',
+  'approval', 'approval_afterwards', 'review', 'statement_to_answer', 'overdue', 'due_soon', 'publish_overdue', 'publish_due_soon', 'late_check_in', 'missing_check_in',
 ] as const;
 export type DashboardView = (typeof DASHBOARD_VIEWS)[number];
 
@@ -60,6 +60,8 @@ const VIEWS: Record<DashboardView, ViewRule> = {
   // 即时 carried out first: checked in, nobody has approved it yet (approval.ts, awaitsApprovalAfterwards).
   approval_afterwards: { states: CHECKED_IN, extra: { inspectionType: '即时', 'approval.at': mongoose.trusted({ $exists: false }) } },
   review: { states: ['submitted'] },
+  // The entity stated its case (陈述申辩) and nobody has answered: approval waits for the answer (statement.ts).
+  statement_to_answer: { states: ['submitted'], extra: { 'statement.kind': 'statement', 'statement.answer.decision': null } },
   overdue: { states: OPEN, field: 'dueOn', range: (d) => ({ $lt: d.today }) },
   due_soon: { states: OPEN, field: 'dueOn', range: (d) => ({ $gte: d.today, $lte: d.soon }) },
   publish_overdue: { states: TO_PUBLISH, field: 'publishDueOn', range: (d) => ({ $lt: d.today }) },

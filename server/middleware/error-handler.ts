@@ -2,7 +2,7 @@
 // JSON by content negotiation (always JSON under /api/). Details of a 500 are never shown
 // outside development.
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import { translator, DEFAULT_LOCALE, type Translate } from '../i18n/index.js';
+import { termTranslator, translator, DEFAULT_LOCALE, type Translate } from '../i18n/index.js';
 import { isDatabaseUnreachable } from '../db/availability.js';
 import { AppError, BusyError, ClientError, ConflictError, describeError, fromMongooseValidation, isDuplicateKeyError, NotFoundError, UnavailableError, ValidationError } from '../errors.js';
 
@@ -85,7 +85,7 @@ function jsonBody(error: AppError, requestId: string, raw: unknown, t: Translate
 function renderHtml(res: Response, error: AppError, requestId: string, stack: string | undefined): void {
   // Errors raised before the language middleware ran still get a page in the default language.
   if (!res.locals.t) {
-    Object.assign(res.locals, { t: translator(DEFAULT_LOCALE), locale: DEFAULT_LOCALE, otherLocale: 'en', langSwitchHref: '/?lang=en' });
+    Object.assign(res.locals, { t: translator(DEFAULT_LOCALE), term: termTranslator(translator(DEFAULT_LOCALE)), locale: DEFAULT_LOCALE, otherLocale: 'en', langSwitchHref: '/?lang=en' });
   }
   res.locals.navLinks ??= [];
   const t = res.locals.t as Translate;

@@ -4,7 +4,11 @@
 import { expect } from 'chai';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LOCALES } from '../../server/i18n/index.js';
+import { LOCALES, termTranslator, translator } from '../../server/i18n/index.js';
+import { PLAN_INSPECTION_TYPES, PLAN_STATUSES } from '../../models/plan.js';
+import { TASK_INSPECTION_TYPES, TASK_STATUSES, TASK_TARGETING } from '../../models/task.js';
+import { ENTITY_STATUSES } from '../../models/market-entity.js';
+import { INSPECTOR_STATUSES } from '../../models/inspector.js';
 import { PROJECT_ROOT, VIEWS_DIR } from '../../server/paths.js';
 import { ROLES } from '../../models/user.js';
 import { NAV_DESTINATIONS } from '../../server/access/nav.js';
@@ -131,3 +135,18 @@ async function sourceFiles(dir: string): Promise<string[]> {
   const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : Promise.resolve(e.name.endsWith('.ts') ? [join(dir, e.name)] : []))));
   return nested.flat();
 }
+
+describe('term(): the names of values the data stores in Chinese', () => {
+  it('every task and plan state, inspection type, targeting and roster status has an English name; Chinese keeps the value; an unknown value is shown as it is', () => {
+    const en = termTranslator(translator('en'));
+    const zh = termTranslator(translator('zh-CN'));
+    const values = [...TASK_INSPECTION_TYPES, ...TASK_STATUSES, ...TASK_TARGETING, ...PLAN_INSPECTION_TYPES, ...PLAN_STATUSES, ...ENTITY_STATUSES, ...INSPECTOR_STATUSES];
+    for (const value of values) {
+      expect(en(value), value).to.not.equal(value).and.not.match(/^term\./).and.not.match(/[\u4e00-\u9fff]/);
+      expect(zh(value)).to.equal(value);
+    }
+    expect(en('某个新状态')).to.equal('某个新状态');
+    expect(en(undefined)).to.equal('');
+  });
+});
+

@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { AuditEvent } from '../../../models/audit-event.js';
 import { Inspection, type InspectionRecord } from '../../../models/inspection.js';
 import { reviewInspection } from '../../../server/inspections/review.js';
+import { dashboard, dueDates } from '../../../server/inspections/queries.js';
 import { answerStatement, makeStatement } from '../../../server/inspections/statement.js';
 import { FINDING, submitted } from '../inspections/progress.js';
 import { inspectorActing, pageOf, postForm } from '../inspections/support.js';
@@ -77,6 +78,9 @@ describe('the entity\'s statement (陈述申辩) and the review', () => {
     expect(page.text).to.include('marker-statement-7f3a').and.include('data-form="statement-answer"');
     const teamPage = await world.a.agent.get(pageOf(first._id)).expect(200);
     expect(teamPage.text).to.include('marker-statement-7f3a').and.not.include('data-form="statement-answer"');
+    // The supervisors' dashboard counts it under the statements to answer.
+    const toAnswer = async () => (await dashboard(world.chen, await dueDates(world.settings))).find((s) => s.view === 'statement_to_answer')?.count;
+    expect(await toAnswer()).to.equal(1);
 
     world.clock.set('2026-08-10T02:00:00Z'); // long after the period
     expect((await failure(reviewInspection(first._id, { decision: 'approve' }, world.chen, world.settings)))?.localMessage?.key).to.equal('statement.error.unanswered');
@@ -84,6 +88,7 @@ describe('the entity\'s statement (陈述申辩) and the review', () => {
     const missing = await postForm(world.chenUser, `${pageOf(first._id)}/statement/answer`, { statementDecision: 'not_accepted', statementReasons: '' }).expect(422);
     expect(missing.text).to.include('field-statementReasons-error');
     await postForm(world.chenUser, `${pageOf(first._id)}/statement/answer`, { statementDecision: 'not_accepted', statementReasons: REASONS }).expect(303);
+    expect(await toAnswer()).to.equal(0);
     await postForm(world.chenUser, `${pageOf(first._id)}/statement/answer`, { statementDecision: 'accepted', statementReasons: '' }).expect(409);
 
     const published = await reviewInspection(first._id, { decision: 'approve' }, world.chen, world.settings);
