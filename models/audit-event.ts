@@ -47,6 +47,8 @@ auditEventSchema.index({ at: -1 });
 // The unique index decides which of several concurrent appenders gets a number (sparse: events
 // written before the chain have none until start-up chains them).
 auditEventSchema.index({ seq: 1 }, { unique: true, sparse: true });
+// The entries of one action, newest first (server/audit/entries.ts).
+auditEventSchema.index({ action: 1, seq: -1 });
 // Events without a number, oldest first (start-up chaining, the verifier): not sparse, so
 // MongoDB finds them through the index instead of scanning the collection.
 auditEventSchema.index({ seq: 1, at: 1, _id: 1 });

@@ -101,6 +101,8 @@ export const CATALOGUE: CatalogueEntry[] = [
   { id: 'audit.chain-head', model: 'AuditEvent', op: 'find', filter: { seq: t({ $gte: 1 }) }, sort: { seq: -1 }, limit: 1, index: 'seq_1' },
   { id: 'audit.seq-holder', model: 'AuditEvent', op: 'find', filter: { seq: 7 }, limit: 1, index: 'seq_1' },
   { id: 'audit.once-exists', model: 'AuditEvent', op: 'count', filter: { _id: id }, index: '_id_' },
+  { id: 'audit.entries', model: 'AuditEvent', op: 'find', filter: { seq: t({ $lt: 1000 }) }, sort: { seq: -1 }, limit: 51, index: 'seq_1' },
+  { id: 'audit.entries-action', model: 'AuditEvent', op: 'find', filter: { seq: t({ $gte: 1 }), action: 'inspection.publish' }, sort: { seq: -1 }, limit: 51, index: 'action_1_seq_-1' },
   { id: 'audit.legacy', model: 'AuditEvent', op: 'find', filter: { seq: t({ $exists: false }), hash: t({ $exists: false }) }, sort: { at: 1, _id: 1 }, limit: 500, index: 'seq_1_at_1__id_1' },
   { id: 'audit.legacy-chain', model: 'AuditEvent', op: 'update', filter: { _id: id, seq: t({ $exists: false }), hash: t({ $exists: false }) }, index: '_id_' },
   { id: 'audit.verify-page', model: 'AuditEvent', op: 'find', filter: { seq: t({ $gte: 1 }) }, sort: { seq: 1 }, limit: 1001, index: 'seq_1' },
