@@ -85,6 +85,8 @@ describe('withdrawal, corrections and the public cache', () => {
     await correctPublished(target._id, { reason: '复核后确认已改正', resultCategory: 'R05' }, w.chen, w.settings);
     const html = (await request(w.app).get(resultPath(target)).expect(200)).text;
     expect(html).to.include('发现问题已责令改正').and.include('复核后确认已改正').and.include('原公示结果：未按规定公示应当公示的信息');
+    expect(html).to.include('data-items-as-published'); // the per-item results are as first published
+    expect((await request(w.app).get(resultPath(w.shown[1]!)).expect(200)).text).to.not.include('data-items-as-published');
     expect(rows((await request(w.app).get('/results?result=R05').expect(200)).text)).to.deep.equal([target._id]);
     expect(rows((await request(w.app).get('/results?result=R02').expect(200)).text)).to.deep.equal([w.shown[1]!._id]);
     const view = publicResultOf((await Inspection.findById(target._id).lean<InspectionRecord>())!);
