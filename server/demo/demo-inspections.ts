@@ -218,9 +218,13 @@ async function drive(ctx: DemoContext, job: DemoJob, focus: string, methods: Map
           break;
         }
         clock.set(t.review);
+        // A later publication, but never after the due day (review.ts refuses that): by 20:00 of it at the latest.
+        const dueEnd = i.publishDueOn ? localInstant(i.publishDueOn, '20:00', s.timeZone) : null;
+        const later = new Date(ctx.real().getTime() + 2 * 86_400_000);
+        const publishAt = dueEnd && dueEnd < later ? dueEnd : later;
         const input = target === 'returned' ? { decision: 'return' as const, comment: '请补充检查方法和现场照片后重新提交。' }
           : target === 'rejected' ? { decision: 'reject' as const, comment: '检查记录与现场情况不符，请重新检查。' }
-          : target === 'scheduled' ? { decision: 'approve' as const, publishAt: new Date(ctx.real().getTime() + 2 * 86_400_000) }
+          : target === 'scheduled' && publishAt > t.review ? { decision: 'approve' as const, publishAt }
           : { decision: 'approve' as const };
         i = await reviewInspection(i._id, input, ctx.reviewer, s);
         step(ctx);

@@ -56,8 +56,10 @@ const byRisk = (quota: (risk: string) => { count?: number; ratioPpm?: number }) 
   ['A', 'B', 'C', 'D'].map((risk) => ({ id: `风险${risk}类`, where: { riskClass: [risk] }, quota: quota(risk), alternates: 2 }));
 
 /**
- * The four demo tasks: three past batches (about five months, two and a half months and one
- * month before the anchor) and one announced for a draw three days after it.
+ * The four demo tasks: three past batches (about five months, two and a half months and three
+ * weeks before the anchor — recent enough that the third task's results are not yet due for
+ * publication, so one can be approved for a later publication within its 20 working days) and
+ * one announced for a draw three days after it.
  */
 export function demoTasks(anchor: string, calendar: WorkingDays, timeZone: string): DemoTaskSpec[] {
   type Rest = Omit<DemoTaskSpec, 'key' | 'past' | 'announceDay' | 'inspectionDate' | 'periodEnd' | 'drawAt' | 'approvalDay' | 'complete' | 'number'>;
@@ -81,7 +83,7 @@ export function demoTasks(anchor: string, calendar: WorkingDays, timeZone: strin
     past('T1', 150, { name: '企业公示信息抽查（第一批）', itemCodes: ['A02'], targeting: '不定向', strata: byRisk((r) => ({ ratioPpm: light[r]! })) }, true),
     past('T2', 80, { name: '计量器具使用抽查（第二批）', itemCodes: ['C02'], targeting: '定向', conditions: { industry: ['C', 'F', 'H'] }, strata: byRisk((r) => ({ ratioPpm: henan[r]! })) }, true),
     // Still under way: a period long enough that the visits left to the demo inspector are not overdue yet.
-    past('T3', 30, { name: '公示信息与广告发布行为抽查（第三批）', itemCodes: ['A02', 'C01'], targeting: '不定向', strata: byRisk((r) => ({ count: counts[r]! })) }, false, 35),
+    past('T3', 22, { name: '公示信息与广告发布行为抽查（第三批）', itemCodes: ['A02', 'C01'], targeting: '不定向', strata: byRisk((r) => ({ count: counts[r]! })) }, false, 35),
     {
       key: 'T4', past: false, complete: false, number: `HJSJ-${futureInspection.slice(0, 4)}-T4`, name: '计量器具使用抽查（第四批）', itemCodes: ['C02'],
       targeting: '不定向', strata: byRisk((r) => ({ ratioPpm: light[r]! })), announceDay: anchor, inspectionDate: futureInspection,
