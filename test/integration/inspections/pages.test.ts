@@ -185,8 +185,11 @@ describe('inspection pages', () => {
     // Recusal: another inspection, before its check-in; the member is replaced and sent back to their list.
     const second = w.inspections.find((i) => i._id !== first._id && i.team.includes(first.team[0]!))
       ?? w.inspections.find((i) => i._id !== first._id)!;
-    const member = second.team.includes(first.team[0]!) ? a : await signIn(w.app, await inspectorUser(second.team[0]!));
-    const memberId = second.team.includes(first.team[0]!) ? first.team[0]! : second.team[0]!;
+    // The member who steps back: a signed-in team member of the first inspection if they are on the
+    // second too (their roster record is already linked to that account), else a new account.
+    const [memberId, member] = second.team.includes(first.team[0]!) ? [first.team[0]!, a]
+      : second.team.includes(first.team[1]!) ? [first.team[1]!, w.b]
+        : [second.team[0]!, await signIn(w.app, await inspectorUser(second.team[0]!))];
     const secondPage = pageOf(second._id);
     expect((await postForm(member, `${secondPage}/recusal`, { requestedBy: 'inspector', recusalReason: '' }).expect(422)).text).to.contain('必填');
     const stepped = await postForm(member, `${secondPage}/recusal`, { requestedBy: 'inspector', recusalReason: '曾在该企业任职' }).expect(303);
