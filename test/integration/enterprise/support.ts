@@ -7,8 +7,8 @@ import request from 'supertest';
 import type { InspectionRecord } from '../../../models/inspection.js';
 import { createApp } from '../../../server/app.js';
 import { createLogger } from '../../../server/logger.js';
-import { csrfFromHtml, signIn, signInAs, type SignedIn } from '../../helpers/auth.js';
-import { inspectorUser, lockedDraw, type LockedDraw } from '../inspections/support.js';
+import { csrfFromHtml, type SignedIn } from '../../helpers/auth.js';
+import { firstInspectionPeople, lockedDraw, type LockedDraw } from '../inspections/support.js';
 
 export const STATEMENT_DAYS = 5;
 
@@ -31,14 +31,7 @@ export async function enterpriseWorld(): Promise<EnterpriseWorld> {
   const world = await lockedDraw();
   world.settings = { ...world.settings, statementWorkingDays: STATEMENT_DAYS };
   const app = appWith(world);
-  const first = world.inspections[0] as InspectionRecord;
-  const [a, b] = first.team as [string, string];
-  return {
-    ...world, app, first,
-    a: await signIn(app, await inspectorUser(a)),
-    b: await signIn(app, await inspectorUser(b)),
-    chenUser: await signInAs(app, 'supervisor', { departmentCode: 'HJ-SCJG', displayName: '陈审核' }),
-  };
+  return { ...world, app, ...(await firstInspectionPeople(app, world)) };
 }
 
 export type Visitor = { agent: ReturnType<typeof request.agent>; csrf: string };

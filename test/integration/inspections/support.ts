@@ -87,19 +87,24 @@ export interface PagesWorld extends LockedDraw {
   chenUser: SignedIn;
 }
 
+/** The first inspection of the draw and its people signed in: both team members and the department's supervisor. */
+export async function firstInspectionPeople(app: Express, world: LockedDraw): Promise<Pick<PagesWorld, 'first' | 'a' | 'b' | 'chenUser'>> {
+  const first = world.inspections[0] as InspectionRecord;
+  const [a, b] = first.team as [string, string];
+  return {
+    first,
+    a: await signIn(app, await inspectorUser(a)),
+    b: await signIn(app, await inspectorUser(b)),
+    chenUser: await signInAs(app, 'supervisor', { departmentCode: 'HJ-SCJG', displayName: '陈审核' }),
+  };
+}
+
 /** The locked draw, the app on the draw's clock (Friday 24 July 2026, 09:00 Beijing), and the people of the first inspection signed in. */
 export async function pagesWorld(): Promise<PagesWorld> {
   const world = await lockedDraw();
   await describeItemA01();
   const app = testApp({ now: world.clock.now });
-  const first = world.inspections[0] as InspectionRecord;
-  const [a, b] = first.team as [string, string];
-  return {
-    ...world, app, first,
-    a: await signIn(app, await inspectorUser(a)),
-    b: await signIn(app, await inspectorUser(b)),
-    chenUser: await signInAs(app, 'supervisor', { departmentCode: 'HJ-SCJG', displayName: '陈审核' }),
-  };
+  return { ...world, app, ...(await firstInspectionPeople(app, world)) };
 }
 
 /** The page of an inspection. */
