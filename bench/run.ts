@@ -14,7 +14,10 @@ const files = readdirSync(benchDir)
 let failed = 0;
 for (const file of files) {
   console.log(`\n=== ${file}`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(benchDir, file)], {
+  // The app's own V8 flags (package.json "start" and "import"): a 32 MB young generation, so a
+  // bulk import's short-lived row objects die young instead of being scavenged again and again
+  // (measured at 200,000 rows: 13.8 → 11.6 s of app CPU for a re-import).
+  const result = spawnSync(process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', join(benchDir, file)], {
     stdio: 'inherit',
     env: process.env,
   });

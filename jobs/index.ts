@@ -7,6 +7,7 @@ import { drawJob } from './draws.js';
 import { inspectionsJob } from './inspections.js';
 import type { InspectionSettings } from '../server/inspections/settings.js';
 import type { DrawSettings } from '../server/plans/settings.js';
+import type { Logger } from '../server/logger.js';
 
 export interface JobContext {
   timeZone: string;
@@ -18,6 +19,8 @@ export interface JobContext {
   draws?: DrawSettings;
   /** Clock, time zone and working-day calendar of the inspections job; without them it does not run. */
   inspections?: InspectionSettings;
+  /** Where jobs report what they found (the draw job: sources that block a due draw). */
+  logger?: Logger;
 }
 
 export function scheduledJobs(context: JobContext): JobDefinition[] {
@@ -48,7 +51,7 @@ export function scheduledJobs(context: JobContext): JobDefinition[] {
         await purgeAttachments(now());
       },
     },
-    ...(context.draws ? [drawJob(context.draws)] : []),
+    ...(context.draws ? [drawJob(context.draws, context.logger)] : []),
     ...(context.inspections ? [inspectionsJob(context.inspections)] : []),
   ];
 }

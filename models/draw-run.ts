@@ -96,7 +96,7 @@ const redoRequestSchema = new Schema({
   taskId: { type: Schema.Types.ObjectId, required: true },
   slot: { type: Date, required: true },
   attempt: { type: Number, required: true, min: 2 },
-  reason: { type: String, required: true, trim: true, minlength: 1, maxlength: 2000 },
+  reason: { type: String, required: true, trim: true, minlength: 1, maxlength: 2000, multiline: true },
   requestedBy: actor,
   requestedAt: { type: Date, required: true },
   approvedBy: actor,

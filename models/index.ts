@@ -15,6 +15,7 @@ export * from './plan.js';
 export * from './task.js';
 export * from './announcement.js';
 export * from './draw-run.js';
+export * from './draw-check.js';
 export * from './attachment.js';
 export * from './attachment-chunk.js';
 export * from './inspection.js';

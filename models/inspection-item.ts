@@ -8,11 +8,11 @@ const inspectionItemSchema = new Schema(
   {
     code: { type: String, required: true, trim: true, match: /^[A-Z]\d{2,4}$/, maxlength: 8 },
     name: { type: String, required: true, trim: true, maxlength: 200 },
-    legalBasis: { type: String, trim: true, maxlength: 2000, default: '' },
+    legalBasis: { type: String, trim: true, maxlength: 2000, default: '', multiline: true },
     departmentCode: { type: String, required: true, trim: true },
     targetType: { type: String, trim: true, maxlength: 200, default: '' },
     methods: { type: [{ type: String, enum: INSPECTION_METHODS }], default: [] },
-    content: { type: String, trim: true, maxlength: 4000, default: '' },
+    content: { type: String, trim: true, maxlength: 4000, default: '', multiline: true },
     ratioText: { type: String, trim: true, maxlength: 200, default: '' },
     frequencyText: { type: String, trim: true, maxlength: 200, default: '' },
     kind: { type: String, enum: ITEM_KINDS, required: true, default: '一般' },

@@ -27,7 +27,7 @@ const inspectionRatingSchema = new Schema({
     /** Kept disruption of the business low (不干扰正常经营). */
     unobtrusive: score,
   },
-  comment: { type: String, default: '', maxlength: 1000 },
+  comment: { type: String, default: '', maxlength: 1000, multiline: true },
   /** The day (TIME_ZONE) it was made: no time of day. */
   on: { type: String, required: true, match: /^\d{4}-\d{2}-\d{2}$/ },
 }, { versionKey: false });

@@ -26,12 +26,12 @@ const findingSchema = new Schema(
     methods: { type: [String], default: [] },
     /** A code of the 'result_category' dictionary. */
     resultCategory: { type: String, required: true, maxlength: 32 },
-    problems: { type: String, maxlength: 4000, default: '' },
-    handling: { type: String, maxlength: 2000, default: '' },
+    problems: { type: String, maxlength: 4000, default: '', multiline: true },
+    handling: { type: String, maxlength: 2000, default: '', multiline: true },
     /** A code of the 'follow_up' dictionary. */
     followUp: { type: String, maxlength: 32, default: '' },
     rectifyBy: day,
-    note: { type: String, maxlength: 4000, default: '' },
+    note: { type: String, maxlength: 4000, default: '', multiline: true },
   },
   { _id: false },
 );
@@ -39,7 +39,7 @@ const findingSchema = new Schema(
 const reviewSchema = new Schema(
   {
     decision: { type: String, required: true, enum: ['approve', 'return', 'reject'] },
-    comment: { type: String, maxlength: 4000, default: '' },
+    comment: { type: String, maxlength: 4000, default: '', multiline: true },
     by: actor,
     byInspectorId: { type: String, maxlength: 32 },
     at: { type: Date, required: true },
@@ -55,6 +55,7 @@ const recusalSchema = new Schema(
     seq: { type: Number, required: true },
     inspectorId: { type: String, required: true, maxlength: 32 },
     requestedBy: { type: String, required: true, enum: ['inspector', 'entity', 'supervisor'] },
+    /** Single-line: it is published in the draw record, whose texts have no line breaks. */
     reason: { type: String, required: true, maxlength: 500 },
     replacement: { type: String, required: true, maxlength: 32 },
     at: { type: Date, required: true },
@@ -95,7 +96,7 @@ const inspectionSchema = new Schema(
      * the team, with the clue or reason (server/inspections/ad-hoc.ts). Absent: drawn.
      */
     adHoc: {
-      type: new Schema({ reason: { type: String, required: true, maxlength: 2000 }, by: actor, at: { type: Date, required: true } }, { _id: false }),
+      type: new Schema({ reason: { type: String, required: true, maxlength: 2000, multiline: true }, by: actor, at: { type: Date, required: true } }, { _id: false }),
       default: undefined,
     },
     year: { type: Number, required: true },
@@ -117,7 +118,7 @@ const inspectionSchema = new Schema(
     version: { type: Number, required: true, default: 0 },
     approval: {
       mode: { type: String, enum: INSPECTION_MODES },
-      reason: { type: String, maxlength: 1000 },
+      reason: { type: String, maxlength: 1000, multiline: true },
       by: actor,
       at: { type: Date },
       /** 即时: approved after the visit. */
@@ -131,7 +132,7 @@ const inspectionSchema = new Schema(
       inspectors: { type: [String], default: undefined },
       via: { type: String, enum: ['code', 'certificate'] },
       /** Without a working code: filed later, with the reason. */
-      lateReason: { type: String, maxlength: 1000 },
+      lateReason: { type: String, maxlength: 1000, multiline: true },
       filedAt: { type: Date },
       by: actor,
     },
@@ -152,12 +153,12 @@ const inspectionSchema = new Schema(
     publishedAt: { type: Date },
     /** What was published: never edited; a correction is a new entry in `corrections`. */
     publication: { type: Schema.Types.Mixed },
-    corrections: { type: [{ at: Date, by: actor, reason: String, changes: Schema.Types.Mixed, _id: false }], default: [] },
+    corrections: { type: [{ at: Date, by: actor, reason: { type: String, multiline: true }, changes: Schema.Types.Mixed, _id: false }], default: [] },
     /** 撤回公示: a published result taken off every public page (server/results/withdraw.ts); the publication stays. */
-    withdrawal: { type: new Schema({ at: { type: Date, required: true }, by: actor, reason: { type: String, required: true, maxlength: 2000 } }, { _id: false }), default: undefined },
+    withdrawal: { type: new Schema({ at: { type: Date, required: true }, by: actor, reason: { type: String, required: true, maxlength: 2000, multiline: true } }, { _id: false }), default: undefined },
     followUp: {
       measure: { type: String, maxlength: 32 },
-      note: { type: String, maxlength: 2000 },
+      note: { type: String, maxlength: 2000, multiline: true },
       closedAt: { type: Date },
     },
     /** Results 无法联系 / 隐瞒弄虚作假: flagged for the 经营异常名录 hand-off. */
@@ -178,13 +179,13 @@ const inspectionSchema = new Schema(
     statement: {
       visit: { type: Number },
       kind: { type: String, enum: ['statement', 'waived'] },
-      text: { type: String, maxlength: 4000 },
+      text: { type: String, maxlength: 4000, multiline: true },
       at: { type: Date },
       /** The findings revision it was made on. */
       revision: { type: Number },
       answer: {
         decision: { type: String, enum: ['accepted', 'not_accepted'] },
-        reasons: { type: String, maxlength: 4000 },
+        reasons: { type: String, maxlength: 4000, multiline: true },
         by: actor,
         byInspectorId: { type: String, maxlength: 32 },
         at: { type: Date },
@@ -225,6 +226,7 @@ const recusalClaimSchema = new Schema({
   seq: { type: Number, required: true },
   creditCode: { type: String, required: true, maxlength: 18 },
   inspectorId: { type: String, required: true, maxlength: 32 },
+  /** Single-line, as in the draw record. */
   reason: { type: String, required: true, maxlength: 500 },
   requestedBy: { type: String, required: true, maxlength: 16 },
   replacement: { type: String, required: true, maxlength: 32 },

@@ -38,7 +38,7 @@ const planSchema = new Schema(
     publicationDeadline: { type: Date, required: true },
     publishedAt: { type: Date },
     publishedBy: { type: actorRef },
-    amendmentReason: { type: String, trim: true, maxlength: 2000 },
+    amendmentReason: { type: String, trim: true, maxlength: 2000, multiline: true },
     createdBy: { type: actorRef, required: true },
   },
   { timestamps: true },

@@ -125,7 +125,7 @@ export const CONFIG_DOCS = {
   },
   JOINT_WINDOW_DAYS: {
     schema: z.coerce.number().int().min(1).max(92).default(5),
-    doc: 'Days from the start of each quarter within which entities drawn by several departments are proposed for one joint visit (综合查一次).',
+    doc: 'Working days (by the working-day calendar) from the start of each quarter within which entities drawn by several departments are proposed for one joint visit (综合查一次).',
   },
   ATTACHMENT_MAX_MB: {
     schema: z.coerce.number().int().min(1).max(100).default(10),

@@ -29,6 +29,7 @@ import { auditMount } from './routes/audit.js';
 import { entitiesMount, planAnnouncementsMount, resultsMount } from './routes/public-results.js';
 import { statisticsMount } from './routes/statistics.js';
 import { observerStartMount, supervisionMount } from './routes/supervision.js';
+import { jointVisitsMount } from './routes/supervision-joint.js';
 
 export const MOUNTS: readonly RouterMount[] = [
   healthMount, // before sessions: probes
@@ -65,6 +66,7 @@ export const MOUNTS: readonly RouterMount[] = [
   usersAdminMount,
   auditMount, // the audit chain (supervisors, admins and observers)
   supervisionMount, // 执法监督 alerts (supervisors: their department; observers: all)
+  jointVisitsMount, // 综合查一次: proposals of joint visits and their acceptance (supervisors)
   // plans, tasks and draws (supervisors)
   plansMount,
   tasksMount,

@@ -79,7 +79,7 @@ async function start(config: Config, logger: Logger, shutdown: Shutdown, onDatab
   const app = createApp({ config, logger, sessionSecret, timeZone: config.TIME_ZONE, dataDir: config.dataDir, draws, inspections });
   const server = await listen(app, config);
   shutdown.register('http server', () => closeServer(server));
-  const scheduler = startScheduler(scheduledJobs({ timeZone: config.TIME_ZONE, dataDir: config.dataDir, draws, inspections }), { timeZone: config.TIME_ZONE, logger });
+  const scheduler = startScheduler(scheduledJobs({ timeZone: config.TIME_ZONE, dataDir: config.dataDir, draws, inspections, logger }), { timeZone: config.TIME_ZONE, logger });
   shutdown.register('scheduler', () => scheduler.stop());
   logger.info(`ready: http://${config.HOST}:${config.PORT}/`);
 }

@@ -40,6 +40,44 @@ export function todayIn(timeZone: string, at: Date = new Date()): string {
   return dayFormat(timeZone).format(at);
 }
 
+/**
+ * The calendar day (YYYY-MM-DD) an instant falls on in `timeZone` — what a recorded time (a
+ * check-in filed at, a draw slot) is compared with a day by. Never `toISOString().slice(0, 10)`:
+ * that is the UTC day, a day early for everything filed before 08:00 in Beijing.
+ */
+export function dayOf(at: Date, timeZone: string): string {
+  return dayFormat(timeZone).format(at);
+}
+
+/** The calendar year an instant falls in, in `timeZone` (the default year of a new plan). */
+export function yearOf(at: Date, timeZone: string): number {
+  return Number(dayOf(at, timeZone).slice(0, 4));
+}
+
+/** The offset of `timeZone` from UTC at `at`, in milliseconds (+8 h for Asia/Shanghai). */
+function offsetAt(at: Date, timeZone: string): number {
+  const shown = dateTimeFormat(timeZone, 'seconds').format(at);
+  return Date.parse(`${shown.replace(' ', 'T')}Z`) - Math.floor(at.getTime() / 1000) * 1000;
+}
+
+/**
+ * The instant of a wall-clock time in `timeZone`: `day` (YYYY-MM-DD) at `time` (HH:mm or
+ * HH:mm:ss), or null for a malformed one. Exact for zones without daylight saving (Asia/Shanghai);
+ * elsewhere a time inside a DST gap or overlap takes the offset of the hour before.
+ */
+export function instantAt(day: string, time: string, timeZone: string): Date | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !/^\d{2}:\d{2}(?::\d{2})?$/.test(time)) return null;
+  const asUtc = Date.parse(`${day}T${time.length === 5 ? `${time}:00` : time}Z`);
+  if (Number.isNaN(asUtc)) return null;
+  return new Date(asUtc - offsetAt(new Date(asUtc), timeZone));
+}
+
+/** A datetime-local form value (YYYY-MM-DDTHH:mm, wall time in `timeZone`) as an instant; null when malformed. */
+export function fromDateTimeLocal(value: string, timeZone: string): Date | null {
+  const [day, time] = value.split('T');
+  return day && time ? instantAt(day, time, timeZone) : null;
+}
+
 /** An instant as "YYYY-MM-DD HH:mm" (or HH:mm:ss) in `timeZone`. */
 export function formatDateTime(at: Date, timeZone: string, precision: Precision = 'minutes'): string {
   return dateTimeFormat(timeZone, precision).format(at);

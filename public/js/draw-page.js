@@ -8,27 +8,11 @@
   'use strict';
   var output = document.getElementById('draw-verify-result');
   var texts = document.getElementById('draw-verify-texts');
-  if (!output || !texts || !window.DrawVerify) return;
-  var MAX_SHOWN = 400;
-
-  function text(selector) {
-    var node = texts.content.querySelector(selector);
-    return node ? node.textContent : '';
-  }
-
-  // Values as the server shows them: JSON, cut at 400 characters.
-  function shown(value) {
-    if (value === undefined) return '—';
-    var s = JSON.stringify(value);
-    if (s === undefined) s = String(value);
-    return s.length > MAX_SHOWN ? s.slice(0, MAX_SHOWN) + '…' : s;
-  }
-
-  function fill(node, field, value) {
-    node.querySelectorAll('[data-field="' + field + '"]').forEach(function (cell) {
-      (cell.querySelector('code') || cell).textContent = value;
-    });
-  }
+  if (!output || !texts || !window.DrawVerify || !window.VerifyTexts) return;
+  var shared = window.VerifyTexts(texts);
+  var text = shared.text;
+  var shown = shared.shown;
+  var fill = shared.fill;
 
   function show(result, what) {
     var template = document.getElementById(result.ok ? 'draw-verify-ok' : 'draw-verify-fail');

@@ -1,29 +1,51 @@
 // Verifies a draw record in the browser with the same engine the server runs (global
 // DrawVerify from /build/draw-verify.js), so the record never leaves the visitor's machine.
-// Without JavaScript the form posts the file and the server verifies it instead.
+// Without JavaScript the form posts the file and the server verifies it instead. Every text
+// shown comes from the page's templates, in the page's language, as on a draw's page
+// (public/js/draw-page.js): a failure shows its reason, where the record differs and the two
+// values; the engine's English sentence only where there are no values to compare.
 (function () {
   'use strict';
   var form = document.getElementById('verify-form');
   var output = document.getElementById('verify-result');
-  if (!form || !output || !window.DrawVerify) return;
+  var texts = document.getElementById('verify-texts');
+  if (!form || !output || !texts || !window.DrawVerify || !window.VerifyTexts) return;
   document.getElementById('verify-where').hidden = false;
+  var shared = window.VerifyTexts(texts);
+  var text = shared.text;
+  var shown = shared.shown;
+  var fill = shared.fill;
 
-  function show(result) {
-    var template = document.getElementById(result.ok ? 'verify-ok-template' : 'verify-fail-template');
-    var node = template.content.cloneNode(true);
-    var values = result.ok ? result.summary : result;
-    node.querySelectorAll('[data-field]').forEach(function (cell) {
-      var value = values[cell.getAttribute('data-field')];
-      var target = cell.querySelector('code') || cell;
-      target.textContent = value === undefined || value === null ? '—' : String(value);
+  function showOk(node, summary) {
+    ['taskId', 'spec', 'announcementDigest', 'poolDigest', 'derivedKey', 'selected', 'teams', 'recusals'].forEach(function (field) {
+      var value = summary[field];
+      fill(node, field, value === undefined || value === null ? '—' : String(value));
     });
-    node.querySelectorAll('[data-list]').forEach(function (list) {
-      (values[list.getAttribute('data-list')] || []).forEach(function (line) {
+    node.querySelectorAll('[data-list="sources"]').forEach(function (list) {
+      (summary.sources || []).forEach(function (line) {
         var item = document.createElement('li');
         item.textContent = line;
         list.appendChild(item);
       });
     });
+  }
+
+  function showFailure(node, result) {
+    var compared = 'expected' in result || 'actual' in result;
+    fill(node, 'codeText', text('[data-code="' + result.code + '"]') || text('[data-code="other"]'));
+    fill(node, 'code', result.code);
+    fill(node, 'path', result.path || text('[data-text="wholeRecord"]'));
+    fill(node, 'expected', 'expected' in result ? shown(result.expected) : '—');
+    fill(node, 'actual', 'actual' in result ? shown(result.actual) : '—');
+    fill(node, 'message', compared ? '' : result.message);
+    node.querySelectorAll('[data-row="message"]').forEach(function (row) { row.hidden = compared; });
+  }
+
+  function show(result) {
+    var template = document.getElementById(result.ok ? 'verify-ok-template' : 'verify-fail-template');
+    var node = template.content.cloneNode(true);
+    if (result.ok) showOk(node, result.summary);
+    else showFailure(node, result);
     output.replaceChildren(node);
   }
 
@@ -34,8 +56,8 @@
     var digestField = form.querySelector('[name=announcementDigest]');
     var digest = digestField ? digestField.value.trim().toLowerCase() : '';
     var published = digest === '' ? {} : { announcementDigest: digest };
-    file.text().then(function (text) {
-      show(window.DrawVerify.verifyJson(text, published));
+    file.text().then(function (recordText) {
+      show(window.DrawVerify.verifyJson(recordText, published));
     });
   });
 })();

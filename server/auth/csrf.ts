@@ -11,6 +11,7 @@
 //    plant); the form carries HMAC(key, nonce), the key being derived from the session secret.
 //    A forged form has neither the cookie's nonce nor the key to sign another one.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { parse as parseCookie } from 'cookie';
 import type { Request, RequestHandler, Response } from 'express';
 import { csrfSync } from 'csrf-sync';
 import { AppError } from '../errors.js';
@@ -79,12 +80,10 @@ class DoubleSubmit {
     return createHmac('sha256', this.key).update(nonce).digest('base64url');
   }
 
+  /** The browser's nonce; a malformed cookie counts as none (a new nonce is then issued). */
   private nonceOf(req: Request): string | undefined {
-    for (const part of (req.headers.cookie ?? '').split(';')) {
-      const [name, value] = part.trim().split('=', 2);
-      if (name === this.cookie && value && NONCE_PATTERN.test(value)) return value;
-    }
-    return undefined;
+    const value = parseCookie(req.headers.cookie ?? '')[this.cookie];
+    return value && NONCE_PATTERN.test(value) ? value : undefined;
   }
 
   /** The token for the browser's nonce; a browser without one gets a new nonce cookie. */

@@ -47,11 +47,22 @@ function update(next: boolean): void {
 
 const UNREACHABLE = new Set([
   'MongoServerSelectionError', 'MongooseServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError',
-  'MongoNotConnectedError', 'MongoTopologyClosedError', 'MongoPoolClearedError',
+  'MongoNotConnectedError', 'MongoTopologyClosedError', 'MongoPoolClearedError', 'PoolClearedOnNetworkError',
+  'MongoServerClosedError', 'MongoPoolClosedError',
 ]);
+
+/**
+ * Node's own socket errors when the server's end of a pooled connection is gone. The driver
+ * lets them through unwrapped when the server died between two commands: the next command's
+ * write fails at once with "This socket has been ended by the other party" (EPIPE), seen on
+ * FerretDB for a request in flight when the server was SIGKILLed (test/integration/database-outage.test.ts).
+ */
+const BROKEN_SOCKET = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED']);
 
 /** True for the errors an operation fails with because the database cannot be reached. */
 export function isDatabaseUnreachable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  return UNREACHABLE.has(error.name) || (error.name === 'MongooseError' && /buffering timed out/.test(error.message));
+  if (UNREACHABLE.has(error.name) || (error.name === 'MongooseError' && /buffering timed out/.test(error.message))) return true;
+  const code = (error as Error & { code?: unknown }).code;
+  return typeof code === 'string' && BROKEN_SOCKET.has(code) && /[\\/]mongodb[\\/]/.test(error.stack ?? '');
 }

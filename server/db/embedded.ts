@@ -45,6 +45,12 @@ export interface EmbeddedOptions {
   javaDurability?: 'commit' | 'background';
   /** mongo-java-server only: the store's page cache in MB (default DEFAULT_JAVA_CACHE_MB). */
   javaCacheMb?: number;
+  /**
+   * mongo-java-server only: 'library' keeps the library's own unique-index maps (keys compared
+   * by Java serialization), as stores written before the launcher's IndexKeyType are; only for
+   * testing that such a store is migrated.
+   */
+  javaIndexKeys?: 'values' | 'library';
 }
 
 export interface EmbeddedServer {
@@ -93,7 +99,7 @@ export async function startEmbeddedServer(options: EmbeddedOptions): Promise<Emb
   const uri = `mongodb://127.0.0.1:${options.port}/${options.dbName}?directConnection=true`;
 
   progress(`starting embedded ${describeKind(kind)} on 127.0.0.1:${options.port} (data in ${storage})`);
-  let running = await launchReady(launch, kind, options.dataDir, uri);
+  let running = await launchReady(launch, kind, options.dataDir, uri, progress);
   let stopping: Promise<void> | undefined;
   const restarts: number[] = [];
   const budget = options.restarts ?? DEFAULT_RESTARTS;
@@ -119,7 +125,7 @@ export async function startEmbeddedServer(options: EmbeddedOptions): Promise<Emb
     await sleep(RESTART_DELAY_MS);
     if (stopping) return;
     try {
-      running = await launchReady(launch, kind, options.dataDir, uri);
+      running = await launchReady(launch, kind, options.dataDir, uri, progress);
       alert(`embedded ${describeKind(kind)} is back (pid ${running.pid})`);
       supervise(running);
     } catch (error) {
@@ -218,6 +224,7 @@ async function prepare(kind: EmbeddedKind, storage: string, options: EmbeddedOpt
       '-cp', server.classpath, 'Launcher',
       '--file', join(storage, 'store.mv.db'), '--host', '127.0.0.1', '--port', String(options.port),
       '--cache-mb', String(cacheMb), '--durability', options.javaDurability ?? 'commit',
+      '--index-keys', options.javaIndexKeys ?? 'values',
     ],
   };
 }
@@ -242,7 +249,7 @@ interface RunningServer {
 }
 
 /** Spawns the server under a watchdog, records its pid, and waits until it answers a ping. */
-async function launchReady(launch: Launch, kind: EmbeddedKind, dataDir: string, uri: string): Promise<RunningServer> {
+async function launchReady(launch: Launch, kind: EmbeddedKind, dataDir: string, uri: string, progress: Progress): Promise<RunningServer> {
   const child = spawn(launch.command, launch.args, {
     // Own process group: a Ctrl-C in the terminal reaches the app, which then stops the
     // server in order, instead of both racing.
@@ -250,7 +257,7 @@ async function launchReady(launch: Launch, kind: EmbeddedKind, dataDir: string, 
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, DO_NOT_TRACK: '1' },
   });
-  const output = collectOutput(child);
+  const output = collectOutput(child, progress);
   const pid = await spawned(child, launch.command);
   const watchdog = startWatchdog(pid);
   await writeFile(pidFilePath(dataDir), JSON.stringify({ pid, kind, binary: launch.command } satisfies PidRecord));
@@ -292,12 +299,32 @@ function startWatchdog(pid: number): ChildProcess {
   return watchdog;
 }
 
-function collectOutput(child: ChildProcess): { text: () => string } {
+interface ServerOutput {
+  text(): string;
+  /** When the server last wrote anything (start-up work such as a store migration reports progress). */
+  lastAt(): number;
+}
+
+/** Lines of the server's start-up work worth showing (mongo-java-server's one-time store migration). */
+const START_UP_WORK = /^rebuil(ding|t) unique index /;
+
+function collectOutput(child: ChildProcess, progress: Progress): ServerOutput {
   let tail = '';
-  const keep = (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-4000));
+  let lastAt = Date.now();
+  let partialLine = '';
+  const keep = (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-4000);
+    lastAt = Date.now();
+  };
+  const show = (chunk: Buffer) => {
+    const lines = (partialLine + chunk.toString()).split('\n');
+    partialLine = (lines.pop() as string).slice(-4000);
+    for (const line of lines) if (START_UP_WORK.test(line)) progress(line);
+  };
   child.stdout?.on('data', keep);
+  child.stdout?.on('data', show);
   child.stderr?.on('data', keep);
-  return { text: () => tail };
+  return { text: () => tail, lastAt: () => lastAt };
 }
 
 function spawned(child: ChildProcess, binary: string): Promise<number> {
@@ -307,10 +334,10 @@ function spawned(child: ChildProcess, binary: string): Promise<number> {
   });
 }
 
-async function waitUntilReady(uri: string, child: ChildProcess, output: { text: () => string }): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
+/** Ready, or READY_TIMEOUT_MS without a word from the server (a long migration keeps reporting). */
+async function waitUntilReady(uri: string, child: ChildProcess, output: ServerOutput): Promise<void> {
   const port = Number(new URL(uri).port);
-  while (Date.now() < deadline) {
+  while (Date.now() < output.lastAt() + READY_TIMEOUT_MS) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new ProvisionError(`the embedded database exited during start-up:\n${output.text()}`);
     }
@@ -327,7 +354,7 @@ async function waitUntilReady(uri: string, child: ChildProcess, output: { text: 
     }
     await sleep(100);
   }
-  throw new ProvisionError(`the embedded database did not answer within ${READY_TIMEOUT_MS / 1000} s:\n${output.text()}`);
+  throw new ProvisionError(`the embedded database did not answer and wrote nothing for ${READY_TIMEOUT_MS / 1000} s:\n${output.text()}`);
 }
 
 function terminate(child: ChildProcess): Promise<void> {

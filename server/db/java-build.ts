@@ -79,7 +79,7 @@ async function build(dir: string, progress: Progress): Promise<void> {
       },
     );
     progress('compiling the launcher…');
-    await run('javac', ['-nowarn', '-d', join(scratch, 'classes'), '-cp', join(scratch, 'lib', '*'), join(SOURCE_DIR, 'Launcher.java')], {});
+    await run('javac', ['-nowarn', '-encoding', 'UTF-8', '-d', join(scratch, 'classes'), '-cp', join(scratch, 'lib', '*'), join(SOURCE_DIR, 'Launcher.java')], {});
     await rename(scratch, dir);
   } finally {
     await rm(scratch, { recursive: true, force: true });

@@ -19,7 +19,8 @@ import { declareRecusal } from '../inspections/recusal.js';
 import { answerStatement, makeStatement, statementOfVisit } from '../inspections/statement.js';
 import { correctPublished, recordFollowUp, reviewInspection } from '../inspections/review.js';
 import { DemoClock, inspectionSettings, inspectorActing, step, type DemoContext } from './demo-context.js';
-import { FINDING_TEXT, demoResult, localInstant, thirdTaskTargets, todayOf, type DemoTarget, type DemoTaskSpec } from './demo-timeline.js';
+import { FINDING_TEXT, demoResult, localInstant, thirdTaskTargets, type DemoTarget, type DemoTaskSpec } from './demo-timeline.js';
+import { dayOf } from '../time.js';
 
 export const WORKFLOW_MARKER = 'demo-workflow';
 
@@ -31,7 +32,7 @@ export interface DemoJob { spec: DemoTaskSpec; id: string; index: number; target
  * valid today and no account yet. Chosen once and kept in the marker.
  */
 export async function chooseFocus(ctx: DemoContext, inspections: InspectionRecord[]): Promise<string> {
-  const today = todayOf(ctx.real(), ctx.options.timeZone);
+  const today = dayOf(ctx.real(), ctx.options.timeZone);
   const counts = new Map<string, number>();
   for (const i of inspections) for (const id of i.team) counts.set(id, (counts.get(id) ?? 0) + 1);
   const linked = new Set((await Inspector.find({ userId: mongoose.trusted({ $ne: null }) }).select('inspectorId').lean<{ inspectorId: string }[]>()).map((i) => i.inspectorId));
@@ -55,7 +56,7 @@ export async function chooseFocus(ctx: DemoContext, inspections: InspectionRecor
  * in today are left for them to do; the supervisors find visits to approve and results to review.
  */
 export async function thirdTaskJobs(ctx: DemoContext, spec: DemoTaskSpec, inspections: InspectionRecord[], focus: string): Promise<DemoJob[]> {
-  const today = todayOf(ctx.real(), ctx.options.timeZone);
+  const today = dayOf(ctx.real(), ctx.options.timeZone);
   const ready = async (i: InspectionRecord) => Object.keys(await presentProblems(i, i.team, today, ctx.options.timeZone)).length === 0;
   const mine: InspectionRecord[] = [];
   const mineLater: InspectionRecord[] = [];

@@ -8,6 +8,7 @@
 import seedrandom from 'seedrandom';
 import type { InspectionState } from '../../models/inspection.js';
 import type { WorkingDays } from '../inspections/settings.js';
+import { instantAt } from '../time.js';
 
 export const DEMO_DEPARTMENT = 'HJ-SCJG';
 /** The market supervision bureau and its three offices: the roster the demo tasks draw teams from. */
@@ -18,12 +19,11 @@ export const DEMO_LOTTERY = 'fc3d';
 const DAY_MS = 86_400_000;
 export const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 
-/** The instant of local time `hm` (HH:MM) on `day` in `timeZone` (exact for zones without DST, as Asia/Shanghai). */
+/** The instant of local time `hm` (HH:MM) on `day` in `timeZone` (server/time.ts); the history's days and times are always well formed. */
 export function localInstant(day: string, hm: string, timeZone: string): Date {
-  const guess = Date.parse(`${day}T${hm}:00Z`);
-  const shown = new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(guess));
-  const offset = Date.parse(`${shown.replace(' ', 'T')}:00Z`) - guess;
-  return new Date(guess - offset);
+  const at = instantAt(day, hm, timeZone);
+  if (!at) throw new Error(`demo timeline: no such local time ${day} ${hm}`);
+  return at;
 }
 
 /** The working day on or after `day`. */
@@ -90,10 +90,6 @@ export function demoTasks(anchor: string, calendar: WorkingDays, timeZone: strin
       periodEnd: calendar.addWorkingDays(futureInspection, 20), drawAt: localInstant(futureDrawDay, '10:00', timeZone), approvalDay: futureInspection,
     },
   ];
-}
-
-export function todayOf(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 }
 
 /** What a demo inspection is taken to. 'returned' and 'rejected' are left after a review; 'scheduled' is approved for a later publication. */

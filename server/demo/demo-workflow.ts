@@ -42,8 +42,9 @@ import { completeTask, createTask } from '../plans/tasks.js';
 import { DemoClock, drawSettings, step, supervisorActing, type DemoContext, type DemoHistoryOptions } from './demo-context.js';
 import { WORKFLOW_MARKER, chooseFocus, driveAll, thirdTaskJobs, type DemoJob } from './demo-inspections.js';
 import {
-  DEMO_DEPARTMENT, DEMO_LOTTERY, DEMO_TEAM_DEPARTMENTS, addDays, demoLotteryDigits, demoTasks, localInstant, todayOf, type DemoTarget, type DemoTaskSpec,
+  DEMO_DEPARTMENT, DEMO_LOTTERY, DEMO_TEAM_DEPARTMENTS, addDays, demoLotteryDigits, demoTasks, localInstant, type DemoTarget, type DemoTaskSpec,
 } from './demo-timeline.js';
+import { dayOf } from '../time.js';
 
 export { WORKFLOW_MARKER };
 export const DEMO_SUPERVISOR = 'demo-supervisor';
@@ -78,7 +79,7 @@ export async function prepareDemoHistory(options: DemoHistoryOptions): Promise<D
   let marker = (await AppMeta.findOne({ key: WORKFLOW_MARKER }).lean())?.value as MarkerValue | undefined;
   if (marker?.status === 'done') return null;
   if (!marker) {
-    await AppMeta.updateOne({ key: WORKFLOW_MARKER }, { $setOnInsert: { key: WORKFLOW_MARKER, value: { status: 'loading', anchor: todayOf(real(), options.timeZone) } } }, { upsert: true });
+    await AppMeta.updateOne({ key: WORKFLOW_MARKER }, { $setOnInsert: { key: WORKFLOW_MARKER, value: { status: 'loading', anchor: dayOf(real(), options.timeZone) } } }, { upsert: true });
     marker = (await AppMeta.findOne({ key: WORKFLOW_MARKER }).lean())!.value as MarkerValue;
   }
   const ctx: DemoContext = {

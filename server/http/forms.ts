@@ -15,7 +15,7 @@
 //   res.redirect(303, '/admin/dictionaries');
 import type { Response } from 'express';
 import { z } from 'zod';
-import { ValidationError, type FieldErrors, type FieldParams } from '../errors.js';
+import { fromMongooseValidation, ValidationError, type FieldErrors, type FieldParams } from '../errors.js';
 import { parseInput, type ParseOptions } from './validate.js';
 
 /** A form field that is one string (repeated fields arrive as arrays and are refused), kept as typed: passwords are never trimmed. */
@@ -41,14 +41,39 @@ export function readForm<S extends z.ZodType>(schema: S, body: unknown, options:
   return { ok: false, fields, params };
 }
 
-/** Runs a use case; a ValidationError it throws becomes field codes instead of an error page. */
+/**
+ * Runs a use case; a ValidationError it throws becomes field codes instead of an error page. So
+ * does a model's own validation error (mongoose's ValidationError from a create or save, e.g. the
+ * safe-text backstop): its paths are the model's, which onForm maps to field names where they differ.
+ */
 export async function attempt<T>(run: () => Promise<T>): Promise<FormResult<T>> {
   try {
     return { ok: true, value: await run() };
   } catch (error) {
-    if (error instanceof ValidationError) return { ok: false, fields: error.fields, params: error.params };
+    const validation = error instanceof ValidationError ? error : fromMongooseValidation(error);
+    if (validation) return { ok: false, fields: validation.fields, params: validation.params };
     throw error;
   }
+}
+
+/**
+ * A use case's problem on a form's field names: `names` maps a domain path (`reason`,
+ * `strata.0.quota`) to the field that shows it, the message values move along, and `extra` adds
+ * values a use case leaves out (e.g. {today} of date_in_future). When several paths land on one
+ * field, the first message is shown. Codes pass through as they are: they are already the
+ * catalogue's bare codes.
+ */
+export function onForm(problem: FormProblem, names: Readonly<Record<string, string>> = {}, extra: Record<string, Record<string, string | number>> = {}): FormProblem {
+  const fields: FieldErrors = {};
+  const params: FieldParams = {};
+  for (const [path, code] of Object.entries(problem.fields)) {
+    const name = names[path] ?? path;
+    if (fields[name] !== undefined) continue;
+    fields[name] = code;
+    const values = { ...(problem.params?.[path] ?? {}), ...(extra[name] ?? {}) };
+    if (Object.keys(values).length > 0) params[name] = values;
+  }
+  return { fields, params };
 }
 
 /** Field names whose values are never echoed back into a page. */

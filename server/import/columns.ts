@@ -2,7 +2,8 @@
 // after normalisation (full-width/half-width, spaces, required-markers "*", brackets, case and
 // "_"/"-"), against a Chinese label, its usual synonyms and the English field name, and a
 // trailing hint such as "成立日期（YYYY-MM-DD）" is tolerated. Unknown headers are reported,
-// never fatal; a missing required column is fatal and named.
+// never fatal, with any control character escaped visibly; a missing required column is fatal
+// and named.
 import type { CellParser } from './cells.js';
 import type { LocalMessage, MessageParam } from '../errors.js';
 import { ImportFileError } from './types.js';
@@ -52,6 +53,16 @@ export function headerKey(text: string): string {
     .toLowerCase();
 }
 
+/**
+ * A header as reports and the run record show it: control characters (TAB, line breaks
+ * included: a header is one line) written as visible \uXXXX escapes and lone surrogates replaced,
+ * like the error report's cells (validate.ts). The run still reports the column, and its record
+ * never holds text the models would refuse (ImportRun is written without model validation).
+ */
+export function shownHeader(text: string): string {
+  return text.toWellFormed().replace(/[\u0000-\u001F\u007F-\u009F]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 const TRAILING_HINT = /[(（[【][^)）\]】]*[)）\]】]\s*$/;
 
 export function mapColumns(rules: ColumnRules, header: string[]): ColumnMapping {
@@ -62,10 +73,11 @@ export function mapColumns(rules: ColumnRules, header: string[]): ColumnMapping 
   const mapping: ColumnMapping = { byIndex: [], headers: [], present: new Set(), mapped: [], unknown: [], repeated: [] };
   const firstHeaderOf = new Map<string, string>();
   header.forEach((raw, index) => {
-    const text = raw.replace(/^\uFEFF/, '').trim();
+    const typed = raw.replace(/^\uFEFF/, '').trim();
+    const text = shownHeader(typed);
     mapping.headers[index] = text;
     if (text === '') return; // trailing empty columns of spreadsheet exports
-    const spec = lookup.get(headerKey(text)) ?? lookup.get(headerKey(text.replace(TRAILING_HINT, '')));
+    const spec = lookup.get(headerKey(typed)) ?? lookup.get(headerKey(typed.replace(TRAILING_HINT, '')));
     if (!spec) {
       mapping.unknown.push(text);
     } else if (mapping.present.has(spec.field)) {

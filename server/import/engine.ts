@@ -1,8 +1,9 @@
 // Owns the batch loop of one import attempt: read rows from the source, validate each, drop
 // in-file duplicates, write a batch, append its errors to the report, then record progress
 // (lastCommittedRow) — strictly in that order, so the recorded row is always fully written.
-// One batch is written while the next is being read and validated (two batches in memory at
-// most): the file parser and the database work at the same time.
+// Batches are written one after another, in file order, while the parser reads and validates
+// up to WRITE_QUEUE batches ahead: the file parser and the database work at the same time,
+// and neither waits for the other's slower batch (at most WRITE_QUEUE + 1 batches in memory).
 import { SAMPLE_ERROR_LIMIT, type ImportCounts, type ImportRowError } from '../../models/import-run.js';
 import { rowHash } from './canonical.js';
 import type { ColumnMapping } from './columns.js';
@@ -31,6 +32,13 @@ export interface EngineOptions {
   clock?: () => Date;
 }
 
+/**
+ * Batches that may wait behind the one being written. One (a strict two-stage pipeline) left
+ * the database idle whenever a batch took the parser longer than the last one took to write:
+ * measured at 1,000,000 rows on 2 cores, a first import ran at 0.68 of raw insertMany's rate.
+ */
+const WRITE_QUEUE = 3;
+
 interface Batch {
   rows: ValidRow[];
   errors: ImportRowError[];
@@ -46,7 +54,11 @@ export class ImportEngine {
   private readonly samples: ImportRowError[] = [];
   private current: Batch;
   private rowsInBatch = 0;
+  /** The last batch's write; each write starts when the one before it is committed. */
   private inFlight: Promise<void> = Promise.resolve();
+  private readonly queued: Promise<void>[] = [];
+  /** A queued batch was not written because the run was aborted before its turn. */
+  private skippedAfterAbort = false;
   private writeOrder: WriteOrder = 'insert-first';
   /** The last snapshot actually recorded: what a failure leaves behind. */
   committed: Snapshot | undefined;
@@ -75,7 +87,7 @@ export class ImportEngine {
       }
       await this.flush();
       await this.inFlight;
-      return 'completed';
+      return this.skippedAfterAbort ? 'interrupted' : 'completed';
     } catch (error) {
       // The file failed part-way (e.g. undecodable bytes): the batch being written still ends
       // before the run is reported as failed, so nothing is written after the caller is told.
@@ -111,7 +123,11 @@ export class ImportEngine {
     this.current.errors.push(...errors);
   }
 
-  /** Hands the filled batch to the writer once the previous batch has been committed. */
+  /**
+   * Queues the filled batch behind the batches being written (each is written and committed
+   * only after the one before it), and waits only while WRITE_QUEUE batches are queued. A
+   * failed write fails every batch queued behind it, unwritten.
+   */
   private async flush(): Promise<void> {
     if (this.rowsInBatch === 0) return;
     const batch = this.current;
@@ -119,13 +135,20 @@ export class ImportEngine {
     batch.seen = { read: this.counts.read, rejected: this.counts.rejected, duplicates: this.counts.duplicates };
     this.current = this.emptyBatch();
     this.rowsInBatch = 0;
-    await this.inFlight;
-    this.inFlight = this.commitBatch(batch);
-    this.inFlight.catch(() => {}); // surfaced by the next await of inFlight
+    const write = this.inFlight.then(() => this.commitBatch(batch));
+    write.catch(() => {}); // surfaced where the queue or the end of the run awaits it
+    this.inFlight = write;
+    this.queued.push(write);
+    if (this.queued.length > WRITE_QUEUE) await this.queued.shift();
   }
 
   private async commitBatch(batch: Batch): Promise<void> {
-    const { kind, dryRun, errorReport, clock = () => new Date() } = this.options;
+    const { kind, dryRun, errorReport, signal, clock = () => new Date() } = this.options;
+    // An abort stops after the batch being written: the queued ones are left for the resume.
+    if (signal?.aborted) {
+      this.skippedAfterAbort = true;
+      return;
+    }
     if (!dryRun) {
       const written = await writeBatch(kind, batch.rows, clock(), this.writeOrder);
       // Mostly new rows: insert the next batch first; mostly known rows: read it first.

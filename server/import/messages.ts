@@ -25,7 +25,7 @@ export const FILE_MESSAGE_KEYS = [
   'encoding.unsupported', 'encoding.not_utf8', 'csv_syntax',
   'xlsx_invalid.structure', 'xlsx_invalid.no_sheet', 'xlsx_invalid.not_zip', 'xlsx_invalid.duplicate_part', 'xlsx_invalid.corrupt',
   'xlsx_invalid.xml', 'xlsx_invalid.no_references',
-  'too_large.record', 'too_large.unpacked', 'too_large.parts', 'too_large.part', 'too_large.upload',
+  'too_large.record', 'too_large.unpacked', 'too_large.parts', 'too_large.part', 'too_large.shared_strings', 'too_large.rich_text_runs', 'too_large.upload',
   'too_many_columns.header', 'too_many_columns.header_at_least', 'too_many_columns.row', 'too_many_rows',
   'running', 'running.unknown_run', 'no_error_report', 'error_report_gone', 'no_run',
 ].map((key) => `import.file.${key}`).concat(

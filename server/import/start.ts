@@ -3,7 +3,8 @@
 // anything else happens, and the caller can answer 422 at once), claims an ImportRun (resuming
 // an interrupted attempt on the same file), then runs the batches in the background and
 // resolves `done` with the summary. `done` never rejects: a failure is a summary with status
-// 'failed', so a route that does not await it cannot leak an unhandled rejection.
+// 'failed', so a route that does not await it cannot leak an unhandled rejection. A run that
+// completes or fails is audited here (server/import/audit.ts), whoever started it.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -22,9 +23,11 @@ import { openSource, type OpenedSource } from './source.js';
 import { describeFile, storeUpload, type StoredFile } from './stored-file.js';
 import { ImportFileError, type ImportKind } from './types.js';
 import { failureOf, type RunFailure } from './messages.js';
+import { auditImportRun } from './audit.js';
 import { DEFAULT_LOCALE, translator, type Locale } from '../i18n/index.js';
 
 export const DEFAULT_BATCH_SIZE = 1000;
+const NO_ROWS: ImportCounts = { read: 0, rejected: 0, duplicates: 0, inserted: 0, updated: 0, unchanged: 0 };
 
 export interface ImportRequest {
   kind: ImportKind;
@@ -97,6 +100,10 @@ export async function startImport(request: ImportRequest): Promise<ImportHandle>
   return { runId, unknownColumns: mapping.unknown, repeatedColumns: mapping.repeated, done, ...(claimed.resume ? { resumedFromRow: claimed.resume.fromRow } : {}) };
 }
 
+function startedByOf(request: ImportRequest): RunStart['startedBy'] {
+  return { userId: request.user.userId, username: request.user.username, via: request.user.via ?? 'web' };
+}
+
 function runStart(request: ImportRequest, file: StoredFile): RunStart {
   return {
     kind: request.kind,
@@ -106,7 +113,7 @@ function runStart(request: ImportRequest, file: StoredFile): RunStart {
     fileSize: file.size,
     format: 'csv',
     dryRun: request.dryRun ?? false,
-    startedBy: { userId: request.user.userId, username: request.user.username, via: request.user.via ?? 'web' },
+    startedBy: startedByOf(request),
     columns: [],
     unknownColumns: [],
     repeatedColumns: [],
@@ -123,7 +130,12 @@ async function openAndMap(request: ImportRequest, file: StoredFile, start: RunSt
     return { source, mapping: mapColumns(KINDS[request.kind], source.header) };
   } catch (error) {
     await source?.close();
-    if (error instanceof ImportFileError) await recordRejectedFile(start, failureOf(error));
+    if (error instanceof ImportFileError) {
+      const failure = failureOf(error);
+      const runId = await recordRejectedFile(start, failure);
+      // The caller must see the file's own error; the run is recorded already, its audit entry is best effort.
+      await auditImportRun({ ...start, runId, status: 'failed', counts: NO_ROWS, failure }).catch(() => undefined);
+    }
     throw error;
   }
 }
@@ -163,6 +175,17 @@ async function execute(request: ImportRequest, prepared: Prepared): Promise<Impo
   await errorReport.close().catch(() => {});
   await source.close().catch(() => {});
   const snapshot = engine?.committed ?? emptySnapshot(resume);
+  // Audited before the run is marked finished (server/import/audit.ts): a run whose entry could
+  // not be written ends interrupted instead, so importing the file again resumes it and records it.
+  if (status !== 'interrupted') {
+    await auditImportRun({
+      runId, kind: request.kind, fileName: file.fileName, dryRun: request.dryRun ?? false, startedBy: startedByOf(request), status,
+      counts: snapshot.counts, resumeOf: resume?.resumeOf, resumedFromRow: resume?.fromRow, errorCount: snapshot.errorReport.count, failure,
+    }).catch((error: unknown) => {
+      status = 'interrupted';
+      failure = { code: 'internal_error', message: `audit: ${(error as Error).message}` };
+    });
+  }
   await recorder.finish(status, snapshot, failure).catch(() => {});
   // Whatever the outcome: resuming means uploading the same file again (see retention.ts).
   if (file.uploaded) await rm(file.path, { force: true });

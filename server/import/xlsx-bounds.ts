@@ -2,8 +2,9 @@
 // inflate to gigabytes (a "zip bomb" of shared strings or one endless row), and exceljs keeps
 // shared strings in memory and spools worksheets to disk unbounded. So the workbook is first
 // copied, part by part, into a fresh archive that holds only the parts the importer reads,
-// each checked while it inflates — bytes per part and in all, rows, cells per row — and in the
-// order exceljs reads best (shared strings and styles before the sheets, so it never spools).
+// each checked while it inflates — bytes per part and in all, shared strings and their rich-text
+// runs, rows, cells per row — and in the order exceljs reads best (shared strings and styles
+// before the sheets, so it never spools).
 // exceljs then reads exactly the bytes that were checked: no part of the original archive, and
 // no local header the central directory does not list, reaches it.
 //
@@ -26,8 +27,21 @@ const MiB = 1024 * 1024;
 export const XLSX_LIMITS = {
   /** Parts in the archive (a real workbook has a few dozen). */
   entries: 1000,
-  /** Shared strings are held in memory by exceljs: this bounds the memory an upload adds. */
+  /** Shared strings are held in memory by exceljs: this and the two counts below bound the memory an upload adds. */
   sharedStringsBytes: 64 * MiB,
+  /**
+   * Shared strings (<si>): each costs exceljs an object beyond its bytes, so tiny strings cost
+   * most per byte. Far above a roster's count once the byte limit holds (a 1,000,000-row roster's
+   * distinct names and codes alone pass 64 MB).
+   */
+  sharedStrings: 2_000_000,
+  /**
+   * Formatted pieces of rich-text shared strings (<r> runs): exceljs builds a rich-text object
+   * per run (~110 bytes of heap for a 40-byte run), so 64 MB of tiny runs added ~400 MB. Rosters
+   * rarely format parts of a cell. With both counts at their limits (runs with fonts) an upload
+   * adds about 190 MB (test/security/upload-limits.test.ts).
+   */
+  richTextRuns: 500_000,
   /** Styles, workbook and relationship parts. */
   otherPartBytes: 16 * MiB,
   /** One worksheet's XML (streamed, never held whole). */
@@ -73,6 +87,7 @@ export async function boundedWorkbookCopy(path: string, copyPath: string): Promi
       });
       try {
         if (SHEET.test(entry.fileName)) await pipeline(stream, limiter, sheetShapeCheck(), input);
+        else if (entry.fileName === 'xl/sharedStrings.xml') await pipeline(stream, limiter, sharedStringsCheck(), input);
         else await pipeline(stream, limiter, input);
       } catch (error) {
         input.destroy();
@@ -155,27 +170,52 @@ function byteLimit(name: string, limit: number, onBytes: (n: number) => void): T
   });
 }
 
+/** Counts shared strings and their rich-text runs as the part streams by (elements by local name). */
+function sharedStringsCheck(): Transform {
+  let strings = 0;
+  let runs = 0;
+  return xmlCheck((local, _attributes, fail) => {
+    if (local === 'si') {
+      strings += 1;
+      if (strings > XLSX_LIMITS.sharedStrings) fail(tooLarge('shared_strings', { limit: XLSX_LIMITS.sharedStrings }));
+    } else if (local === 'r') {
+      runs += 1;
+      if (runs > XLSX_LIMITS.richTextRuns) fail(tooLarge('rich_text_runs', { limit: XLSX_LIMITS.richTextRuns }));
+    }
+  });
+}
+
 /** Counts rows and cells per row as the sheet's XML streams by (elements by local name). */
 function sheetShapeCheck(): Transform {
-  const parser = new SaxesParser({ xmlns: false });
-  const decoder = new StringDecoder('utf8');
   let rows = 0;
   let cells = 0;
-  let problem: Error | undefined;
-  parser.on('opentag', (tag) => {
-    const local = tag.name.slice(tag.name.indexOf(':') + 1);
-    if ((local === 'row' || local === 'c') && tag.attributes.r === undefined) {
+  return xmlCheck((local, attributes, fail) => {
+    if ((local === 'row' || local === 'c') && attributes.r === undefined) {
       // exceljs places cells by their references; without them it cannot read the sheet.
-      problem ??= new ImportFileError('xlsx_invalid', 'no_references');
+      fail(new ImportFileError('xlsx_invalid', 'no_references'));
     }
     if (local === 'row') {
       rows += 1;
       cells = 0;
-      if (rows > XLSX_LIMITS.rows) problem ??= new ImportFileError('too_many_rows', undefined, { limit: XLSX_LIMITS.rows });
+      if (rows > XLSX_LIMITS.rows) fail(new ImportFileError('too_many_rows', undefined, { limit: XLSX_LIMITS.rows }));
     } else if (local === 'c') {
       cells += 1;
-      if (cells > XLSX_LIMITS.cellsPerRow) problem ??= new ImportFileError('too_many_columns', 'row', { row: rows, limit: XLSX_LIMITS.cellsPerRow });
+      if (cells > XLSX_LIMITS.cellsPerRow) fail(new ImportFileError('too_many_columns', 'row', { row: rows, limit: XLSX_LIMITS.cellsPerRow }));
     }
+  });
+}
+
+/**
+ * Passes a part's bytes through while a SAX scan calls `onOpen` per element (by local name);
+ * the first problem it reports (or malformed XML) fails the stream.
+ */
+function xmlCheck(onOpen: (local: string, attributes: Record<string, string>, fail: (problem: Error) => void) => void): Transform {
+  const parser = new SaxesParser({ xmlns: false });
+  const decoder = new StringDecoder('utf8');
+  let problem: Error | undefined;
+  const fail = (error: Error) => { problem ??= error; };
+  parser.on('opentag', (tag) => {
+    onOpen(tag.name.slice(tag.name.indexOf(':') + 1), tag.attributes as Record<string, string>, fail);
   });
   parser.on('error', (error) => {
     problem ??= new ImportFileError('xlsx_invalid', 'xml', { detail: error.message.split('\n')[0] ?? '' });

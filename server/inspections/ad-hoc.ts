@@ -16,8 +16,8 @@
 // first (checked in on certificates) and approved afterwards (approval.ts, flagged as such).
 // Caps: a type listed in INSPECTION_CAP_EXEMPT_TYPES (default 线索核查, 即时 — Chongqing's rule)
 // is outside the annual caps, as the draws count them (server/plans/caps.ts). Where a type is
-// not exempt, an entity at a cap is refused here, counting its drawn visits (caps.ts) and its
-// non-exempt ad-hoc inspections of the year.
+// not exempt, an entity at a cap is refused here, by the same count the freeze uses (caps.ts
+// capCounts: its drawn visits and its non-exempt ad-hoc inspections of the year).
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { Inspection, type InspectionRecord } from '../../models/inspection.js';
@@ -27,7 +27,7 @@ import { creditCodeProblem, normaliseCreditCode } from '../../models/credit-code
 import type { TaskRecord } from '../../models/task.js';
 import { ConflictError, ForbiddenError, ValidationError, isDuplicateKeyError, type FieldErrors } from '../errors.js';
 import type { Acting } from '../plans/acting.js';
-import { drawCounts } from '../plans/caps.js';
+import { capCounts } from '../plans/caps.js';
 import type { FrequencyCaps } from '../plans/settings.js';
 import { loadTask } from '../plans/tasks.js';
 import { formatDay, todayIn } from '../time.js';
@@ -104,15 +104,12 @@ async function teamProblem(team: string[], task: TaskRecord, creditCode: string,
   return null;
 }
 
-/** Refuses an entity at an annual cap when the task's type is not exempt (caps.ts counts the drawn visits). */
+/** Refuses an entity at an annual cap when the task's type is not exempt (caps.ts capCounts: drawn and ad-hoc, as the freeze counts). */
 async function capProblem(task: TaskRecord, creditCode: string, year: number, caps: FrequencyCaps): Promise<{ code: string; count: number; cap: number } | null> {
   if (caps.exemptTypes.includes(task.inspectionType) || (caps.overall === 0 && caps.perDepartment === 0)) return null;
-  const drawn = (await drawCounts(year, caps, new Set([creditCode]))).get(creditCode) ?? { overall: 0, byDepartment: {} };
-  const adHoc = await Inspection.find({ creditCode, year, adHoc: mongoose.trusted({ $exists: true }) }).select('departmentCode inspectionType').limit(500)
-    .lean<{ departmentCode: string; inspectionType: string }[]>();
-  const counted = adHoc.filter((i) => !caps.exemptTypes.includes(i.inspectionType));
-  const department = (drawn.byDepartment[task.departmentCode] ?? 0) + counted.filter((i) => i.departmentCode === task.departmentCode).length;
-  const overall = drawn.overall + counted.length;
+  const counted = (await capCounts(year, caps, new Set([creditCode]))).get(creditCode) ?? { overall: 0, byDepartment: {} };
+  const department = counted.byDepartment[task.departmentCode] ?? 0;
+  const overall = counted.overall;
   if (caps.perDepartment > 0 && department >= caps.perDepartment) return { code: 'adhoc.at_cap_department', count: department, cap: caps.perDepartment };
   if (caps.overall > 0 && overall >= caps.overall) return { code: 'adhoc.at_cap_overall', count: overall, cap: caps.overall };
   return null;

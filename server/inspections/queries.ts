@@ -1,5 +1,5 @@
 // Owns the lists of inspections people work from: an inspector's own (the current team they are
-// on) and a supervisor's department, as one filtered list or as the dashboard's sections —
+// on; on their start page, counted by state with the next due) and a supervisor's department, as one filtered list or as the dashboard's sections —
 // awaiting approval (before entry, or an 即时 afterwards), awaiting review, inspections due soon or overdue (dueOn), publications due
 // soon or overdue (publishDueOn, counted in working days), late check-ins (filed on
 // certificates) and missing check-ins (approved, due date passed, nobody checked in) — and a
@@ -132,6 +132,31 @@ export async function dashboard(acting: Acting, dates: DueDates): Promise<Dashbo
     const ids = await Inspection.find(listQuery(scope, { view }, dates)).select('_id').limit(SECTION_COUNT_CAP + 1).lean<{ _id: string }[]>();
     return { view, count: Math.min(ids.length, SECTION_COUNT_CAP), more: ids.length > SECTION_COUNT_CAP };
   }));
+}
+
+/** States in which an inspection is still under way (not yet published or closed). */
+export const UNDER_WAY: readonly InspectionState[] = INSPECTION_STATES.filter((s) => s !== 'published' && s !== 'closed');
+/** States in which the team still has to act: the visit to make or write up, or a returned record to correct. */
+const TEAM_TO_ACT: readonly InspectionState[] = [...OPEN, 'returned'];
+
+export interface StateCount { state: InspectionState; count: number; more: boolean }
+
+/**
+ * An inspector's start page: how many of their inspections are in each state still under way
+ * (each an indexed, capped read of ids, as the dashboard's) and the next `shown` the team has to
+ * act on, soonest due first, with their markers.
+ */
+export async function inspectorOverview(acting: Acting, dates: DueDates, shown = 5): Promise<{ counts: StateCount[]; next: InspectionRow[] }> {
+  const scope = scopeOf(acting);
+  if (!scope || acting.role !== 'inspector') return { counts: [], next: [] };
+  const [counts, next] = await Promise.all([
+    Promise.all(UNDER_WAY.map(async (state) => {
+      const ids = await Inspection.find(listQuery(scope, { state }, dates)).select('_id').limit(SECTION_COUNT_CAP + 1).lean<{ _id: string }[]>();
+      return { state, count: Math.min(ids.length, SECTION_COUNT_CAP), more: ids.length > SECTION_COUNT_CAP };
+    })),
+    Inspection.find({ ...scope, state: mongoose.trusted({ $in: [...TEAM_TO_ACT] }) }).select(ROW_FIELDS).sort({ dueOn: 1, _id: 1 }).limit(shown).lean<InspectionRow[]>(),
+  ]);
+  return { counts: counts.filter((c) => c.count > 0), next: next.map((row) => ({ ...row, markers: markersOf(row, dates) })) };
 }
 
 export interface YearlyCount {

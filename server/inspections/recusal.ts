@@ -56,6 +56,8 @@ export async function declareRecusal(id: string, input: RecusalInput, acting: Ac
   const reason = input.reason.trim();
   if (reason === '') throw new ValidationError({ reason: 'required' });
   if (reason.length > 500) throw new ValidationError({ reason: 'too_long' }, undefined, { reason: { max: 500 } });
+  // The reason goes into the draw record, whose texts are single-line (DRAW-SPEC text rules).
+  if (/[\r\n]/.test(reason)) throw new ValidationError({ reason: 'single_line' });
   if (!inspection.team.includes(input.inspectorId)) throw new ValidationError({ inspectorId: 'not_on_team' });
   if (inspection.state !== 'assigned' && inspection.state !== 'approved') {
     throw new ConflictError('A recusal is declared before the check-in.').localized({ key: 'inspection.error.recusal_too_late' }, 'inspection_state');

@@ -14,10 +14,10 @@ import { ConflictError, isDuplicateKeyError } from '../errors.js';
 import { auditContext, type Acting } from './acting.js';
 import { entitiesAtCap, type AtCap } from './caps.js';
 import { readPool, readRoster, type PoolEntity } from './pool.js';
-import { localDate } from './schedule.js';
 import type { DrawSettings } from './settings.js';
 import { drawBlocker, taskTarget } from './tasks.js';
 import { invalidatePublicCache } from '../http/public-cache.js';
+import { dayOf } from '../time.js';
 
 /** A draw that cannot go ahead (yet), with the reason shown to the supervisor. */
 export class DrawBlockedError extends ConflictError {
@@ -54,7 +54,7 @@ export interface Gathered {
 
 /** Reads what a draw of `task` for `slot` would freeze (no writes). */
 export async function gather(task: TaskRecord, slot: Date, attempt: number, settings: DrawSettings): Promise<Gathered> {
-  const inspectionDate = task.schedule?.cron ? localDate(slot, settings.timeZone) : task.inspectionDate;
+  const inspectionDate = task.schedule?.cron ? dayOf(slot, settings.timeZone) : task.inspectionDate;
   const pool = await readPool(task.targeting === '定向' ? (task.conditions as Record<string, string[]>) : {}, settings.timeZone);
   const atCap = await entitiesAtCap(new Set(pool.map((e) => e.creditCode)), Number(inspectionDate.slice(0, 4)), task.departmentCode, settings.caps);
   const a = task.assignment;

@@ -22,7 +22,8 @@ import { DrawBlockedError, loadChunks, publishedAnnouncement } from './announce.
 import type { PoolEntity } from './pool.js';
 import type { CrashPoint, DrawSettings } from './settings.js';
 import { announcementSources, type SourceState } from './sources.js';
-import { loadTask, taskTarget } from './tasks.js';
+import { saveSourceCheck } from './source-checks.js';
+import { drawBlocker, loadTask, taskTarget } from './tasks.js';
 import { invalidatePublicCache } from '../http/public-cache.js';
 
 export type DrawOutcome =
@@ -53,8 +54,15 @@ export async function drawAnnouncement(a: AnnouncementRecord, acting: Acting, se
   if (existing) return finish(existing, settings);
   const now = settings.now();
   if (now < a.drawAt) return { state: 'waiting', reason: `the draw is scheduled for ${a.drawAt.toISOString()}`, sources: [] };
+  // What blocked the announcement blocks the draw too, if it arose after the announcement
+  // (an item taken off the published list, the plan amended to another type): nothing may be
+  // inspected that is not on the published list. The task page names the blocker.
+  const blocker = await drawBlocker(await loadTask(a.taskId));
+  if (blocker) return { state: 'waiting', reason: blocker, sources: [] };
   const report = await announcementSources(a, settings, { fetch: true });
   if (!report.ready || !report.randomness) {
+    // Kept for the task page and the job's log: only this fetch knows why the relays failed.
+    await saveSourceCheck(a, report.sources, trigger, settings);
     const blocking = report.sources.filter((s) => s.state !== 'ready');
     return { state: 'waiting', reason: blocking.map((s) => `${s.description}: ${s.reason}`).join('; '), sources: report.sources };
   }

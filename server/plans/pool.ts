@@ -8,6 +8,7 @@ import type { Filter, Document } from 'mongodb';
 import { MarketEntity } from '../../models/market-entity.js';
 import { Inspector } from '../../models/inspector.js';
 import type { EntityInput, InspectorInput, StratumCondition } from '../draw/index.js';
+import { dayOf } from '../time.js';
 
 /** A pool entity with its name kept for the drawn list (extra fields are not digested). */
 export type PoolEntity = EntityInput & { name?: string };
@@ -27,15 +28,14 @@ export function poolFilter(conditions: StratumCondition | null | undefined): Fil
   return filter;
 }
 
-/** Dates as YYYY-MM-DD in the configured time zone (memoised: many entities share a date). */
+/** Dates as YYYY-MM-DD in the configured time zone (server/time.ts; memoised: many entities share a date). */
 export function dateFormatter(timeZone: string): (d: Date | null | undefined) => string | null {
-  const f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
   const memo = new Map<number, string>();
   return (d) => {
     if (!d) return null;
     const t = d.getTime();
     let s = memo.get(t);
-    if (s === undefined) memo.set(t, (s = f.format(d)));
+    if (s === undefined) memo.set(t, (s = dayOf(d, timeZone)));
     return s;
   };
 }

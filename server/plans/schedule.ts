@@ -20,11 +20,6 @@ export function localParts(date: Date, timeZone: string): LocalParts {
   return { month: Number(p.month), day: Number(p.day), weekday: WEEKDAYS[p.weekday!] ?? 0, hour: Number(p.hour) % 24, minute: Number(p.minute) };
 }
 
-/** YYYY-MM-DD of `date` in `timeZone`. */
-export function localDate(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
-}
-
 export function validCron(expression: string): boolean {
   return cron.validate(expression);
 }

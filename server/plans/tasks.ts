@@ -1,6 +1,11 @@
 // Owns tasks (抽查任务): creation under a plan with only active items of the published list that
 // the plan lists, scoping, completion, and what a task is waiting for (plan publication, its announcement, each
 // declared source, the draw). Every change is audited.
+// A 专项 task belongs under a 专项 plan only: that plan carries the necessity note and the second
+// supervisor's approval a 专项 inspection needs (DOMAIN.md, 2025 rules). A 日常 task under a 专项
+// plan is allowed: the plan's stricter approval covers it and no rule is skipped. Both rules
+// (type and items) are checked at creation and again before each announcement, because a plan
+// can be amended and an item deactivated after the task exists.
 import { Types } from 'mongoose';
 import mongoose from 'mongoose';
 import { recordAudit } from '../audit/chain.js';
@@ -11,6 +16,7 @@ import { DrawRun, type DrawRunRecord } from '../../models/draw-run.js';
 import { LOTTERY_GAMES } from '../randomness/index.js';
 import { ConflictError, NotFoundError, ValidationError, isDuplicateKeyError, type FieldErrors } from '../errors.js';
 import { assertManage, assertRead, auditContext, type Acting } from './acting.js';
+import type { PlanRecord } from '../../models/plan.js';
 import { currentPlan, publishedPlan } from './plans.js';
 import { validCron } from './schedule.js';
 
@@ -43,6 +49,18 @@ export interface TaskInput {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A 专项 task under a plan that is not 专项 (it would skip the necessity note and approval). */
+const typeMismatch = (taskType: string, planType: string) => taskType === '专项' && planType !== '专项';
+
+/** The task's item codes that are not (or no longer) active on the published list, in task order. */
+export async function unpublishedItems(codes: readonly string[]): Promise<string[]> {
+  const unique = [...new Set(codes)];
+  if (unique.length === 0) return [];
+  const active = await InspectionItem.find({ code: mongoose.trusted({ $in: unique }), active: true }).select('code').lean<{ code: string }[]>();
+  const known = new Set(active.map((i) => i.code));
+  return unique.filter((c) => !known.has(c));
+}
 const CONDITION_KEYS = ['riskClass', 'industry', 'region', 'specialRoster'];
 
 function checkWhere(where: unknown, field: string, fields: FieldErrors): void {
@@ -53,12 +71,14 @@ function checkWhere(where: unknown, field: string, fields: FieldErrors): void {
   }
 }
 
-async function checkTask(input: TaskInput, planItems: readonly string[]): Promise<void> {
+async function checkTask(input: TaskInput, plan: Pick<PlanRecord, 'itemCodes' | 'inspectionType'>): Promise<void> {
+  const planItems: readonly string[] = plan.itemCodes ?? [];
   const fields: FieldErrors = {};
   if (!input.number?.trim()) fields.number = 'required';
   if (!input.name?.trim()) fields.name = 'required';
   if (!TASK_TARGETING.includes(input.targeting)) fields.targeting = 'task.targeting';
   if (!TASK_INSPECTION_TYPES.includes(input.inspectionType)) fields.inspectionType = 'task.inspection_type';
+  else if (typeMismatch(input.inspectionType, plan.inspectionType)) fields.inspectionType = 'task.special_needs_special_plan';
   if (!DATE.test(input.inspectionDate ?? '')) fields.inspectionDate = 'invalid_date';
   if (input.targeting === '定向') checkWhere(input.conditions ?? {}, 'conditions', fields);
   if (input.targeting === '不定向' && input.conditions && Object.keys(input.conditions).length > 0) fields.conditions = 'task.untargeted_conditions';
@@ -75,10 +95,7 @@ async function checkTask(input: TaskInput, planItems: readonly string[]): Promis
   const codes = [...new Set(input.itemCodes ?? [])];
   if (codes.length === 0) fields.itemCodes = 'required';
   else {
-    const active = await InspectionItem.find({ code: mongoose.trusted({ $in: codes }), active: true }).select('code').lean<{ code: string }[]>();
-    const known = new Set(active.map((i) => i.code));
-    const missing = codes.filter((c) => !known.has(c));
-    if (missing.length > 0) fields.itemCodes = 'task.item_not_published';
+    if ((await unpublishedItems(codes)).length > 0) fields.itemCodes = 'task.item_not_published';
     // …and nothing the task's plan does not list: a task is a batch of its plan.
     else if (codes.some((c) => !planItems.includes(c))) fields.itemCodes = 'task.item_not_in_plan';
   }
@@ -88,7 +105,7 @@ async function checkTask(input: TaskInput, planItems: readonly string[]): Promis
 export async function createTask(input: TaskInput, acting: Acting): Promise<TaskRecord> {
   const plan = await currentPlan(input.planKey);
   assertManage(acting, plan.leadDepartment);
-  await checkTask(input, plan.itemCodes ?? []);
+  await checkTask(input, plan);
   let task;
   try {
     task = await Task.create({
@@ -126,13 +143,33 @@ export async function listTasks(acting: Acting): Promise<TaskRecord[]> {
   return Task.find(filter).sort({ createdAt: -1 }).limit(2000).lean<TaskRecord[]>();
 }
 
-/** Why a task cannot be drawn at all (type, plan), or null. */
+/**
+ * Why a task cannot be drawn at all (type, plan, items), or null. The texts are also matched by
+ * views/tasks/waiting.ejs (BLOCKER_ITEMS and the words of each) to say it in the reader's language.
+ */
 export async function drawBlocker(task: TaskRecord): Promise<string | null> {
   if (!(DRAWN_INSPECTION_TYPES as readonly string[]).includes(task.inspectionType)) return `a ${task.inspectionType} task is not drawn (only 日常 and 专项 are)`;
   if (task.status === '已完成') return 'the task is 已完成';
-  if (!(await publishedPlan(task.planKey))) return 'its annual plan is not published';
+  const plan = await publishedPlan(task.planKey);
+  if (!plan) return 'its annual plan is not published';
+  // The published version may have been amended to another type after the task was made.
+  if (typeMismatch(task.inspectionType, plan.inspectionType)) return `${TYPE_MISMATCH} (${plan.inspectionType})`;
+  // 2025 rule: nothing may be inspected that is not on the published list — checked again here
+  // because an item can be deactivated (or dropped from the plan) after the task was created.
+  const gone = await unpublishedItems(task.itemCodes ?? []);
+  const dropped = (task.itemCodes ?? []).filter((c) => !gone.includes(c) && !(plan.itemCodes ?? []).includes(c));
+  if (gone.length > 0 || dropped.length > 0) {
+    const blocking = [...gone, ...dropped];
+    const names = new Map((await InspectionItem.find({ code: mongoose.trusted({ $in: blocking }) }).select('code name').lean<{ code: string; name: string }[]>()).map((i) => [i.code, i.name]));
+    return `${BLOCKER_ITEMS}: ${blocking.map((c) => (names.get(c) ? `${c} ${names.get(c)}` : c)).join(', ')}`;
+  }
   return null;
 }
+
+/** Start of the blocker naming the items that block a task (matched by the task page). */
+export const BLOCKER_ITEMS = 'items no longer on the published list or the plan';
+/** Start of the blocker of a 专项 task whose published plan is not 专项. */
+export const TYPE_MISMATCH = 'a 专项 task needs a 专项 plan, and its published plan is not';
 
 export async function completeTask(taskId: string, acting: Acting, now = new Date()): Promise<void> {
   const task = await loadTask(taskId);

@@ -12,6 +12,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { publishedAnnouncement, loadChunks } from '../plans/announce.js';
+import { drawPageData, listAnnouncements, type DrawPageData } from '../plans/announcement-pages.js';
 import { drawRecord } from '../plans/drawn-list.js';
 import type { PoolEntity } from '../plans/pool.js';
 import { taskRecordView } from '../plans/pages-support.js';
@@ -25,7 +26,6 @@ import { parseInput } from '../http/validate.js';
 import { LOTTERY_GAMES } from '../randomness/index.js';
 import { departmentOptions } from '../rosters/departments.js';
 import { csvLines, EXCEL_UTF8_BOM } from '../text/csv.js';
-import { drawPageData, listAnnouncements, type DrawPageData } from './announcements-draw.js';
 import { mount } from './mount.js';
 import { MAX_RECORD_BYTES, verificationSlots } from './verify.js';
 

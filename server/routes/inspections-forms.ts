@@ -1,11 +1,11 @@
 // Owns the forms of the inspection page: their zod schemas (each form's fields named apart, as
-// one page carries them all), how a use case's field codes land on those names (with the values
-// their messages show), the findings form (one fieldset per item, flat names `items.<i>.<field>`
+// one page carries them all), the use cases' field names → the form's (FIELD_NAMES, for onForm in
+// server/http/forms.ts), the findings form (one fieldset per item, flat names `items.<i>.<field>`
 // as the domain reports them) and the values a form starts with.
 import { z } from 'zod';
 import { INSPECTION_MODES, type InspectionRecord } from '../../models/inspection.js';
 import type { FindingInput } from '../inspections/findings.js';
-import { text, type FormProblem } from '../http/forms.js';
+import { text } from '../http/forms.js';
 import { many } from './plans-forms.js';
 
 /** A checkbox group: absent, one value or several. */
@@ -39,24 +39,6 @@ export const FIELD_NAMES = {
 
 /** Text areas (they may hold line breaks). */
 export const MULTILINE = ['approveReason', 'lateReason', 'reviewComment', 'correctReason', 'followUpNote', 'recusalReason'];
-
-/**
- * A problem on the form's field names, its message values moved along (`extra` adds values a
- * use case leaves out, e.g. {today} of date_in_future).
- */
-export function onForm(problem: FormProblem, names: Readonly<Record<string, string>> = {}, extra: Record<string, Record<string, string | number>> = {}): FormProblem {
-  const fields: Record<string, string> = {};
-  const params: Record<string, Record<string, string | number>> = {};
-  for (const [path, raw] of Object.entries(problem.fields)) {
-    const name = names[path] ?? path;
-    if (fields[name] !== undefined) continue;
-    const code = raw.startsWith('validation.') ? raw.slice('validation.'.length) : raw;
-    fields[name] = code === 'date' ? 'invalid_date' : code;
-    const values = { ...(problem.params?.[path] ?? {}), ...(extra[name] ?? {}) };
-    if (Object.keys(values).length > 0) params[name] = values;
-  }
-  return { fields, params };
-}
 
 const FINDING_TEXT = { problems: 4000, handling: 2000, note: 4000 } as const;
 

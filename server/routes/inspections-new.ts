@@ -7,13 +7,13 @@
 // a success goes to the new inspection's page (303).
 import type { Request, Response, Router } from 'express';
 import { setFlash } from '../auth/session.js';
-import { attempt, readForm, renderForm, type FormProblem } from '../http/forms.js';
+import { attempt, onForm, readForm, renderForm, type FormProblem } from '../http/forms.js';
 import { adHocStartDay, adHocTask, assignableInspectors, createAdHocInspection, newFormToken } from '../inspections/ad-hoc.js';
 import type { InspectionSettings } from '../inspections/settings.js';
 import { listItems } from '../rosters/catalog-admin.js';
 import type { FrequencyCaps } from '../plans/settings.js';
 import { many } from './plans-forms.js';
-import { adHocForm, FIELD_NAMES, onForm } from './inspections-forms.js';
+import { adHocForm, FIELD_NAMES } from './inspections-forms.js';
 import { actingFor, inspectionPath } from './inspections-page.js';
 
 const MULTILINE = ['adHocReason'];

@@ -11,10 +11,9 @@ import { z } from 'zod';
 import { SUPERVISOR } from '../access/rules.js';
 import { setFlash } from '../auth/session.js';
 import { ConflictError, describeError, ForbiddenError } from '../errors.js';
-import { attempt, readForm, text } from '../http/forms.js';
+import { attempt, onForm, readForm, text } from '../http/forms.js';
 import { answerStatement } from '../inspections/statement.js';
 import { mount, type FeatureDeps } from './mount.js';
-import { onForm } from './inspections-forms.js';
 import { actingFor, inspectionPath, renderInspection, type InspectionRequest } from './inspections-page.js';
 
 export const inspectionsStatementMount = mount({

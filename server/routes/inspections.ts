@@ -12,7 +12,7 @@ import type { Role } from '../../models/user.js';
 import { INSPECTOR, SUPERVISOR } from '../access/rules.js';
 import { setFlash, takeFlash } from '../auth/session.js';
 import { ConflictError, describeError, ForbiddenError, ValidationError } from '../errors.js';
-import { attempt, readForm, renderForm, type FormResult } from '../http/forms.js';
+import { attempt, onForm, readForm, renderForm, type FormResult } from '../http/forms.js';
 import { pageHref } from '../http/pagination.js';
 import { parseInput } from '../http/validate.js';
 import { approveInspection } from '../inspections/approval.js';
@@ -22,14 +22,15 @@ import { dashboard, dueDates, inspectionFilterSchema, listInspections } from '..
 import { declareRecusal } from '../inspections/recusal.js';
 import { correctPublished, recordFollowUp, reviewInspection } from '../inspections/review.js';
 import { mount, type FeatureDeps } from './mount.js';
-import { many, localDateTime } from './plans-forms.js';
+import { many } from './plans-forms.js';
+import { fromDateTimeLocal } from '../time.js';
 import { queryStrings } from './query-strings.js';
 import { attachmentRoutes } from './inspections-attachments.js';
 import { documentRoutes } from './inspections-documents.js';
 import { adHocRoutes } from './inspections-new.js';
 import {
   approveForm, checkInForm, confirmForm, correctForm, FIELD_NAMES, findingsForm, findingsInput, findingsMultiline, followUpForm, lateCheckInForm, MULTILINE,
-  onForm, recusalForm, reviewForm,
+  recusalForm, reviewForm,
 } from './inspections-forms.js';
 import { actingFor, inspectionPath, renderInspection, viewing, type InspectionRequest, type Viewing } from './inspections-page.js';
 
@@ -177,7 +178,7 @@ function inspectionsRouter({ inspections: settings, draws, timeZone }: FeatureDe
 
   router.post('/:id/review', action({
     run: ({ acting }, req) => using(reviewForm, req, async (v) => {
-      const publishAt = v.publishAt ? localDateTime(v.publishAt, timeZone) : undefined;
+      const publishAt = v.publishAt ? fromDateTimeLocal(v.publishAt, timeZone) : undefined;
       if (publishAt === null) throw new ValidationError({ publishAt: 'invalid' });
       return reviewInspection(req.params.id, { decision: v.decision, comment: v.reviewComment, publishAt }, acting, settings);
     }),

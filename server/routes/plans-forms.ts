@@ -1,12 +1,10 @@
 // Shared by the plan and task pages: the Acting of the signed-in user, the scope rule for
-// reading a plan, list fields typed as "a, b、c", and the domain's field codes as the form
-// pipeline shows them (the use cases say `validation.plan.year` for the field `year`; the
-// catalogue has `error.field.plan.year`, shown by views/partials/field.ejs).
+// reading a plan, and list fields typed as "a, b、c". (A use case's field codes reach the form
+// through onForm, server/http/forms.ts.)
 import type { Request } from 'express';
 import type { CurrentUser } from '../auth/session.js';
 import { readsAllDepartments } from '../access/scope.js';
 import { NotFoundError } from '../errors.js';
-import type { FormProblem } from '../http/forms.js';
 import { actingOf, type Acting } from '../plans/acting.js';
 import type { PlanRecord } from '../../models/plan.js';
 
@@ -38,40 +36,3 @@ export function many(value: unknown): string[] {
   return typeof value === 'string' && value !== '' ? [value] : [];
 }
 
-const CODE_ALIASES: Record<string, string> = { date: 'invalid_date' };
-
-/**
- * The use case's field codes as the catalogue names them (`validation.x` → `x`), on the form's
- * field names (`fieldNames` maps a domain path such as `strata.0.quota` to a form field).
- */
-export function formProblem(problem: FormProblem, fieldNames: Record<string, string> = {}): FormProblem {
-  const fields: Record<string, string> = {};
-  for (const [path, code] of Object.entries(problem.fields)) {
-    const bare = code.startsWith('validation.') ? code.slice('validation.'.length) : code;
-    const name = fieldNames[path] ?? path;
-    fields[name] ??= CODE_ALIASES[bare] ?? bare;
-  }
-  return { fields, params: problem.params };
-}
-
-/** A datetime-local value (YYYY-MM-DDTHH:MM, wall time in `timeZone`) as an instant; only +08:00-style zones without DST are exact. */
-export function localDateTime(value: string, timeZone: string): Date | null {
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
-  if (!m) return null;
-  const asUtc = Date.parse(`${m[1]}T${m[2]}:${m[3]}:${m[4] ?? '00'}Z`);
-  if (Number.isNaN(asUtc)) return null;
-  // The zone's offset at that moment, from Intl (no DST in Asia/Shanghai; good enough elsewhere).
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(asUtc));
-  const p: Record<string, string> = {};
-  for (const part of parts) p[part.type] = part.value;
-  const shown = Date.parse(`${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}Z`);
-  return new Date(asUtc - (shown - asUtc));
-}
-
-/** An instant as a datetime-local value in `timeZone`. */
-export function toLocalDateTime(at: Date | null | undefined, timeZone: string): string {
-  if (!at) return '';
-  const p: Record<string, string> = {};
-  for (const part of new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(at)) p[part.type] = part.value;
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
-}

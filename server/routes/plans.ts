@@ -14,9 +14,10 @@ import { advancePlanStatus, amendPlan, approvePlan, createPlan, currentPlan, lis
 import { listTasks } from '../plans/tasks.js';
 import { listItems } from '../rosters/catalog-admin.js';
 import { departmentOptions } from '../rosters/departments.js';
+import { yearOf } from '../time.js';
 import type { FeatureDeps } from './mount.js';
 import { mount } from './mount.js';
-import { actingFor, assertPlanReadable, formProblem, listOf, many, viewer } from './plans-forms.js';
+import { actingFor, assertPlanReadable, listOf, many, viewer } from './plans-forms.js';
 
 export const plansMount = mount({
   path: '/plans',
@@ -115,14 +116,14 @@ function plansRouter({ draws }: FeatureDeps): Router {
   });
 
   router.get('/new', async (req, res) => {
-    renderForm(res, 'plans/form', { mode: 'new', ...(await formChoices()), values: { year: String(Number(draws.now().toISOString().slice(0, 4))), inspectionType: '日常' } });
+    renderForm(res, 'plans/form', { mode: 'new', ...(await formChoices()), values: { year: String(yearOf(draws.now(), draws.timeZone)), inspectionType: '日常' } });
   });
 
   router.post('/', async (req, res) => {
     const form = readForm(planForm, req.body, MULTILINE);
     const input = form.ok ? planInput(form.value, viewer(req).departmentCode) : form;
     const outcome = input.ok ? await attempt(() => createPlan(input.value, actingFor(req), { planDeadline: draws.planDeadline })) : input;
-    if (!outcome.ok) return renderForm(res, 'plans/form', { mode: 'new', ...(await formChoices()), values: req.body as Record<string, unknown> }, formProblem(outcome));
+    if (!outcome.ok) return renderForm(res, 'plans/form', { mode: 'new', ...(await formChoices()), values: req.body as Record<string, unknown> }, outcome);
     setFlash(req, 'plans.created');
     res.redirect(303, `/plans/${outcome.value.planKey}`);
   });
@@ -149,7 +150,7 @@ function plansRouter({ draws }: FeatureDeps): Router {
         return amendPlan(plan.planKey, changes, form.value.amendmentReason, actingFor(req));
       })
       : input;
-    if (!outcome.ok) return renderForm(res, 'plans/form', { mode: 'amend', plan, ...(await formChoices()), values: req.body as Record<string, unknown> }, formProblem(outcome));
+    if (!outcome.ok) return renderForm(res, 'plans/form', { mode: 'amend', plan, ...(await formChoices()), values: req.body as Record<string, unknown> }, outcome);
     setFlash(req, 'plans.amended');
     res.redirect(303, `/plans/${plan.planKey}`);
   });

@@ -7,18 +7,16 @@
 // publicCache() (server/http/public-cache.ts); what they show comes only from
 // server/results/published.ts, so nothing unpublished or withdrawn can appear.
 import { Router, type Request, type Response } from 'express';
-import mongoose from 'mongoose';
 import { z } from 'zod';
-import { Inspector } from '../../models/inspector.js';
-import { DictionaryEntry } from '../../models/dictionary-entry.js';
 import { SUPERVISOR } from '../access/rules.js';
 import { setFlash } from '../auth/session.js';
 import { ConflictError, describeError, ForbiddenError, NotFoundError } from '../errors.js';
-import { attempt, readForm, renderForm, text } from '../http/forms.js';
+import { attempt, onForm, readForm, renderForm, text } from '../http/forms.js';
 import { pageHref } from '../http/pagination.js';
 import { publicCache } from '../http/public-cache.js';
 import { parseInput } from '../http/validate.js';
 import { publishedPlans, publishedPlanVersions } from '../results/announcements.js';
+import { resultCategoryOptions, teamNames } from '../results/result-pages.js';
 import { entityResults, publishedResult, resultsQuery, searchResults } from '../results/search.js';
 import { withdrawPublication } from '../results/withdraw.js';
 import { listPublicItems } from '../rosters/public-items.js';
@@ -38,12 +36,6 @@ export const planAnnouncementsMount = mount({ path: '/plan-announcements', rules
 const FILTER_KEYS = ['q', 'department', 'item', 'result', 'from', 'to'] as const;
 const withdrawForm = z.object({ withdrawReason: text(2000) });
 
-/** The result categories for the filter: every one ever defined (old results keep old codes). */
-async function resultOptions(): Promise<{ value: string; label: string }[]> {
-  const entries = await DictionaryEntry.find({ dictionary: 'result_category' }).sort({ order: 1, code: 1 }).select('code label').lean<{ code: string; label: string }[]>();
-  return entries.map((e) => ({ value: e.code, label: e.label }));
-}
-
 function resultsRouter({ inspections: settings }: FeatureDeps): Router {
   const router = Router();
   const { timeZone } = settings;
@@ -54,7 +46,7 @@ function resultsRouter({ inspections: settings }: FeatureDeps): Router {
     const values = Object.fromEntries(FILTER_KEYS.map((k) => [k, strings[k] ?? '']));
     const [found, departments, items, results] = await Promise.all([
       parsed.ok ? searchResults(parsed.value, timeZone) : Promise.resolve(undefined),
-      departmentOptions(), listPublicItems(undefined), resultOptions(),
+      departmentOptions(), listPublicItems(undefined), resultCategoryOptions(),
     ]);
     renderForm(res, 'results/list', {
       found, values, filtered: FILTER_KEYS.some((k) => values[k]),
@@ -67,10 +59,7 @@ function resultsRouter({ inspections: settings }: FeatureDeps): Router {
   router.get('/:id', publicCache(), async (req: Request<{ id: string }>, res: Response) => {
     const found = await publishedResult(req.params.id, timeZone);
     if (!found) throw new NotFoundError('No such published result.').localized({ key: 'results.notFound' });
-    const inspectors = settings.showInspectorsOnResults && found.team.length > 0
-      ? (await Inspector.find({ inspectorId: mongoose.trusted({ $in: found.team }) }).select('inspectorId name').lean<{ inspectorId: string; name: string }[]>())
-        .sort((a, b) => found.team.indexOf(a.inspectorId) - found.team.indexOf(b.inspectorId)).map((i) => i.name)
-      : null;
+    const inspectors = settings.showInspectorsOnResults && found.team.length > 0 ? await teamNames(found.team) : null;
     res.render('results/show', { result: found.result, inspectors });
   });
 
@@ -85,9 +74,7 @@ function resultsRouter({ inspections: settings }: FeatureDeps): Router {
       return renderInspection(req, res, settings, { status: error.status, refusal: describeError(res.locals.t, error), values: { withdrawReason: String(req.body?.withdrawReason ?? '') } });
     }
     if (!outcome.ok) {
-      const fields = Object.fromEntries(Object.entries(outcome.fields).map(([k, v]) => [k === 'reason' ? 'withdrawReason' : k, v]));
-      const params = Object.fromEntries(Object.entries(outcome.params ?? {}).map(([k, v]) => [k === 'reason' ? 'withdrawReason' : k, v]));
-      return renderInspection(req, res, settings, { status: 422, problem: { fields, params }, values: { withdrawReason: String(req.body?.withdrawReason ?? '') } });
+      return renderInspection(req, res, settings, { status: 422, problem: onForm(outcome, { reason: 'withdrawReason' }), values: { withdrawReason: String(req.body?.withdrawReason ?? '') } });
     }
     setFlash(req, 'results.withdraw.flash');
     res.redirect(303, inspectionPath(req.params.id));

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { DRAWN_INSPECTION_TYPES, TASK_INSPECTION_TYPES, TASK_TARGETING } from '../../models/task.js';
 import { checkbox, text, type FormProblem } from '../http/forms.js';
 import type { StratumSpec, TaskInput } from '../plans/tasks.js';
-import { listOf, localDateTime } from './plans-forms.js';
+import { listOf } from './plans-forms.js';
+import { fromDateTimeLocal } from '../time.js';
 
 export const STRATUM_ROWS = [0, 1, 2] as const;
 
@@ -62,7 +63,7 @@ export function taskInput(f: TaskForm, timeZone: string): { ok: true; value: Tas
     strata.push({ id, quota, alternates: alternates ? whole(alternates) : 0, ...(riskClasses.length ? { where: { riskClass: riskClasses } } : {}) });
   }
   for (const name of ['periodStart', 'periodEnd'] as const) if (f[name] && !DATE.test(f[name])) fields[name] = 'invalid_date';
-  const at = f.scheduleAt ? localDateTime(f.scheduleAt, timeZone) : null;
+  const at = f.scheduleAt ? fromDateTimeLocal(f.scheduleAt, timeZone) : null;
   if (f.scheduleAt && !at) fields.scheduleAt = 'invalid_date';
   // Only 日常 and 专项 are drawn: a 线索核查 or 即时 task has no draw to schedule.
   if ((DRAWN_INSPECTION_TYPES as readonly string[]).includes(f.inspectionType) && !f.scheduleAt && !f.scheduleCron.trim()) fields.scheduleAt = 'task.schedule_required';

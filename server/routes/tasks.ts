@@ -12,7 +12,7 @@ import { LOTTERY_GAMES } from '../randomness/index.js';
 import { STAFF_OR_OBSERVER, SUPERVISOR } from '../access/rules.js';
 import { setFlash, takeFlash } from '../auth/session.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
-import { attempt, readForm, renderForm, text, type FormProblem } from '../http/forms.js';
+import { attempt, onForm, readForm, renderForm, text, type FormProblem } from '../http/forms.js';
 import { assertManage } from '../plans/acting.js';
 import { announceSlot, publishedAnnouncement } from '../plans/announce.js';
 import { requestDraw } from '../plans/draws.js';
@@ -30,7 +30,7 @@ import { createTask, getTask, listTasks } from '../plans/tasks.js';
 import { listItems } from '../rosters/catalog-admin.js';
 import { departmentOptions } from '../rosters/departments.js';
 import { mount, type FeatureDeps } from './mount.js';
-import { actingFor, formProblem, viewer } from './plans-forms.js';
+import { actingFor, viewer } from './plans-forms.js';
 import { NEW_TASK_VALUES, TASK_CHOICES, TASK_FIELD_NAMES, taskForm, taskInput } from './tasks-form.js';
 
 export const tasksMount = mount({
@@ -128,7 +128,7 @@ function tasksRouter({ draws, timeZone }: FeatureDeps): Router {
     const form = readForm(taskForm, req.body);
     const input = form.ok ? taskInput(form.value, timeZone) : form;
     const outcome = input.ok ? await attempt(() => createTask(input.value, actingFor(req))) : input;
-    if (!outcome.ok) return renderForm(res, 'tasks/new', { ...(await formChoices(req)), values: req.body as Record<string, unknown> }, formProblem(outcome, TASK_FIELD_NAMES));
+    if (!outcome.ok) return renderForm(res, 'tasks/new', { ...(await formChoices(req)), values: req.body as Record<string, unknown> }, onForm(outcome, TASK_FIELD_NAMES));
     setFlash(req, 'tasks.created');
     res.redirect(303, `/tasks/${outcome.value._id.toString()}`);
   });
@@ -163,7 +163,7 @@ function tasksRouter({ draws, timeZone }: FeatureDeps): Router {
       })
       : form;
     if (!outcome.ok) {
-      const problem = formProblem(outcome, { text: 'lotteryText' });
+      const problem = onForm(outcome, { text: 'lotteryText' });
       return renderTask(req, res, { status: 422, problem, values: req.body as Record<string, unknown> });
     }
     setFlash(req, 'tasks.lottery.entered');
@@ -173,7 +173,7 @@ function tasksRouter({ draws, timeZone }: FeatureDeps): Router {
   router.post('/:id/lottery/withdraw', async (req, res) => {
     const form = readForm(withdrawForm, req.body);
     const outcome = form.ok ? await attempt(() => withdrawLotteryEntry(form.value.announcementId, Number(form.value.index), form.value.reason, actingFor(req), draws)) : form;
-    if (!outcome.ok) return renderTask(req, res, { status: 422, problem: formProblem(outcome, { reason: 'withdrawReason' }), values: req.body as Record<string, unknown> });
+    if (!outcome.ok) return renderTask(req, res, { status: 422, problem: onForm(outcome, { reason: 'withdrawReason' }), values: req.body as Record<string, unknown> });
     setFlash(req, 'tasks.lottery.withdrawnNotice');
     res.redirect(303, `/tasks/${req.params.id}`);
   });
@@ -249,7 +249,7 @@ function tasksRouter({ draws, timeZone }: FeatureDeps): Router {
       if (error instanceof ConflictError) return renderRun(req, res, { status: 409, refusal: 'tasks.redo.refused', detail: error.message });
       throw error;
     }
-    if (!outcome.ok) return renderRun(req, res, { status: 422, problem: formProblem(outcome, { reason: 'redoReason' }), values: req.body as Record<string, unknown> });
+    if (!outcome.ok) return renderRun(req, res, { status: 422, problem: onForm(outcome, { reason: 'redoReason' }), values: req.body as Record<string, unknown> });
     setFlash(req, 'tasks.redo.requested');
     res.redirect(303, `/tasks/${req.params.id}/runs/${req.params.run}`);
   });

@@ -11,6 +11,7 @@ import { Inspection } from '../../models/inspection.js';
 import { dueDates, listQuery, type DashboardView } from '../inspections/queries.js';
 import type { InspectionSettings } from '../inspections/settings.js';
 import { publishedFilter } from '../statistics/published.js';
+import { dayOf } from '../time.js';
 
 export const LIST_CAP = 100;
 
@@ -63,7 +64,8 @@ export async function deadlineAlerts(year: number, settings: InspectionSettings,
   const calendar = await settings.calendar();
   const lateRows = late.docs.map((d) => {
     const row = rowOf(d);
-    const filed = d.checkIn?.filedAt ? d.checkIn.filedAt.toISOString().slice(0, 10) : undefined;
+    // Compared on the day it was filed in TIME_ZONE: 00:30 in Beijing is the next day, not the UTC day before.
+    const filed = d.checkIn?.filedAt ? dayOf(d.checkIn.filedAt, settings.timeZone) : undefined;
     if (filed && d.checkIn?.day) row.filedBeyondLimit = filed > calendar.addWorkingDays(d.checkIn.day, settings.lateCheckInWorkingDays);
     return row;
   });

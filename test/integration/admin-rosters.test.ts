@@ -26,6 +26,17 @@ describe('back-office roster pages', () => {
       }
     });
 
+    it('a filter that matches nothing shows an empty-state paragraph, not "共 0 条" over an empty table (entities and inspectors)', async () => {
+      await createEntity({ name: '洪江区沅江便利店' });
+      await createInspector({ name: '王伟' });
+      for (const [path, key] of [['/admin/entities?q=%E4%B8%8D%E5%AD%98%E5%9C%A8', 'entities'], ['/admin/inspectors?q=%E4%B8%8D%E5%AD%98%E5%9C%A8', 'inspectors']] as const) {
+        const res = await admin.agent.get(path).expect(200);
+        expect(res.text, path).to.include(`data-empty="${key}">没有符合条件的记录。`).and.not.include('共 0 条').and.not.include('<table');
+      }
+      const all = await admin.agent.get('/admin/entities').expect(200);
+      expect(all.text).to.include('共 1 条').and.not.include('data-empty');
+    });
+
     it('filters by special roster', async () => {
       await createEntity({ specialRosters: [{ roster: '餐饮', licenceNumber: 'JY12345678901234' }] });
       await createEntity();

@@ -21,28 +21,35 @@ interface Probe {
   body: string;
 }
 
-async function probe(url: string, accept = 'text/html'): Promise<Probe> {
+async function probe(url: string, accept = 'text/html', headers: Record<string, string> = {}): Promise<Probe> {
   const started = performance.now();
-  const res = await fetch(url, { headers: { accept }, signal: AbortSignal.timeout(15_000) });
+  const res = await fetch(url, { headers: { accept, ...headers }, signal: AbortSignal.timeout(15_000) });
   const body = await res.text();
   return { status: res.status, ms: performance.now() - started, body };
 }
 
 /**
- * "At once": a request in flight when the database is lost may wait for one retry's server
- * selection (SERVER_SELECTION_MS, see server/db/connect.ts); once the driver has seen the loss,
- * the gate answers without touching the database.
+ * "At once" (the acceptance: pages answer 503 in under a second once the database is gone):
+ * every request sent after the database is lost answers within GATE_BOUND_MS — the gate
+ * answers without touching the database once the driver has seen the loss, and until then the
+ * driver's pooled connection breaks at once. A request already in flight at the loss may wait for
+ * one retry's server selection (SERVER_SELECTION_MS, see server/db/connect.ts): IN_FLIGHT_BOUND_MS.
  */
 const IN_FLIGHT_BOUND_MS = 2 * SERVER_SELECTION_MS + 1000;
 const GATE_BOUND_MS = 1000;
 
-function expectAnsweredAtOnce(probes: Probe[]): void {
-  const shown = probes.map((p) => `${p.status}:${Math.round(p.ms)}`).join(',');
-  const firstRefusal = probes.findIndex((p) => p.status === 503);
-  const beforeGate = firstRefusal < 0 ? probes : probes.slice(0, firstRefusal + 1);
-  const afterGate = firstRefusal < 0 ? [] : probes.slice(firstRefusal + 1);
-  expect(beforeGate.every((p) => p.ms < IN_FLIGHT_BOUND_MS), `answers until the gate closes within ${IN_FLIGHT_BOUND_MS} ms: ${shown}`).to.equal(true);
-  expect(afterGate.every((p) => p.ms < GATE_BOUND_MS), `answers after it within ${GATE_BOUND_MS} ms: ${shown}`).to.equal(true);
+const shown = (probes: Probe[]) => probes.map((p) => `${p.status}:${Math.round(p.ms)}ms`).join(', ');
+
+/**
+ * The bounds above, with every status and time in the message when one is broken. A request sent
+ * after the loss that is *served* (200) rode out a restart quicker than its server selection
+ * (FerretDB's, measured 1.1–1.4 s): it is held to the in-flight bound, not the 503 one.
+ */
+function expectAnsweredAtOnce(inFlight: Probe[], after: Probe[]): void {
+  const message = `in flight at the loss: [${shown(inFlight)}]; sent after it: [${shown(after)}]`;
+  expect(inFlight.filter((p) => p.ms >= IN_FLIGHT_BOUND_MS), `in flight: each within ${IN_FLIGHT_BOUND_MS} ms; ${message}`).to.deep.equal([]);
+  expect(after.filter((p) => p.status !== 200 && p.ms >= GATE_BOUND_MS), `sent after the loss: each 503 within ${GATE_BOUND_MS} ms; ${message}`).to.deep.equal([]);
+  expect(after.filter((p) => p.ms >= IN_FLIGHT_BOUND_MS), `sent after the loss: each answer within ${IN_FLIGHT_BOUND_MS} ms; ${message}`).to.deep.equal([]);
 }
 
 /** Requests the page every 50 ms until `until` holds for a probe (or the time runs out). */
@@ -98,36 +105,41 @@ describe('the app when its database goes away or its data directory is taken', f
     expect((await first.exited()).code).to.equal(0);
   });
 
-  it('SIGKILL of the embedded database: pages and API calls answer 503 at once, then it is restarted and pages are back', async function () {
-    // Retried once: on FerretDB the request in flight at the kill was once seen answering 500
-    // (1 run in 5); its cause is not found yet and is tracked in the session note.
-    this.retries(1);
+  it('SIGKILL of the embedded database: pages and API calls answer 503 at once, then it is restarted and pages are back', async () => {
     const app = await spawnApp(embeddedEnv());
     await waitReady(app);
     const dbPid = await embeddedPid(dataDir);
+    // Requests under way at the kill (sent just before it; some may finish first).
+    const inFlight = Promise.all([probe(`${app.baseUrl}/`), probe(`${app.baseUrl}/items`), probe(`${app.baseUrl}/api/v1/items`, 'application/json')]);
     process.kill(dbPid, 'SIGKILL');
 
-    const outage = await probeUntil(`${app.baseUrl}/`, (p) => p.status === 503, 5000);
+    // Every request from here on is sent after the kill. FerretDB may be back before the first of
+    // them has been answered (its restart is quicker than one server selection): then it is served.
+    const outage = await probeUntil(`${app.baseUrl}/`, (p) => p.status === 503 || p.status === 200, 5000);
     // The gate's own page, once the driver's monitor has seen the loss (at most a heartbeat later).
     const pages = await probeUntil(`${app.baseUrl}/items`, (p) => p.body.includes('服务暂时不可用') || p.status === 200, 5000);
     const page = pages.at(-1) as Probe;
     const api = await probe(`${app.baseUrl}/api/v1/items`, 'application/json');
-    const english = await fetch(`${app.baseUrl}/inspectors`, { headers: { cookie: 'lang=en' } });
+    const english = await probe(`${app.baseUrl}/inspectors`, 'text/html', { cookie: 'lang=en' });
     const health = await probe(`${app.baseUrl}/healthz`);
 
     const recovered = await probeUntil(`${app.baseUrl}/`, (p) => p.status === 200, 30_000);
-    const all = [...outage, ...pages, ...recovered];
-    expectAnsweredAtOnce(all);
-    // Even the request under way at the kill fails fast as 503 (the error handler maps the
+    const before = await inFlight;
+    const after = [...outage, ...pages, api, english, ...recovered];
+    expectAnsweredAtOnce(before, after);
+    // Even a request under way at the kill fails fast as 503 (the error handler maps the
     // driver's connectivity errors); every later one is 503 until the server is back, then 200.
-    // On failure, the app's logged errors say which error a 500 came from (to classify it).
-    const loggedErrors = () => app.output().split('\n').filter((line) => /"level":(50|60)|error/i.test(line)).slice(-10).join('\n');
-    expect(all.every((p) => p.status === 503 || p.status === 200), `${all.map((p) => p.status).join(',')}\n${loggedErrors()}`).to.equal(true);
-    expect(outage.some((p) => p.status === 503)).to.equal(true);
+    // On failure, the app's logged errors say which error a 500 came from (to classify it in
+    // server/db/availability.ts): the error handler's "request failed" entries, which carry it.
+    const loggedErrors = () => app.output().split('\n').filter((line) => /"msg":"request failed"|"level":60/.test(line)).slice(-5).join('\n');
+    const statuses = `in flight: [${shown(before)}]; after the kill: [${shown(after)}]\n${loggedErrors()}`;
+    expect([...before, ...after].every((p) => p.status === 503 || p.status === 200), statuses).to.equal(true);
+    // The loss was seen: by the requests under way at the kill, or by those sent after it.
+    expect([...before, ...outage].some((p) => p.status === 503), statuses).to.equal(true);
     if (page.status === 503) expect(page.body).to.include('服务暂时不可用');
     if (api.status === 503) expect(JSON.parse(api.body).error.code).to.equal('unavailable');
     else expect(api.status).to.equal(200); // the restart beat us to it
-    if (english.status === 503) expect(await english.text()).to.include('Service temporarily unavailable');
+    if (english.status === 503) expect(english.body).to.include('Service temporarily unavailable');
     expect(health.status).to.equal(200);
 
     const newPid = await embeddedPid(dataDir);
@@ -175,8 +187,8 @@ describe('the app when its database goes away or its data directory is taken', f
       external = undefined;
       const outage = await probeUntil(`${app.baseUrl}/`, (p) => p.status === 503, 5000);
       const more = await Promise.all([probe(`${app.baseUrl}/`), probe(`${app.baseUrl}/items`), probe(`${app.baseUrl}/api/v1/items`, 'application/json')]);
-      expect(more.map((p) => p.status)).to.deep.equal([503, 503, 503]);
-      expectAnsweredAtOnce([...outage, ...more]);
+      expect(more.map((p) => p.status), shown([...outage, ...more])).to.deep.equal([503, 503, 503]);
+      expectAnsweredAtOnce([], [...outage, ...more]);
       expect(app.child.exitCode, 'no restart budget for a database it does not own').to.equal(null);
 
       external = await startExternal();

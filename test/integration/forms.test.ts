@@ -1,6 +1,9 @@
 // Every form of the app goes through the one pipeline (server/http/forms.ts, views/partials/
 // field.ejs): submitted with bad input, each answers 422 with the field's message in the page's
 // language (zh-CN and en), no raw message key, and the values typed kept (never a password).
+// The workflow's forms (plan, task, an inspection's findings, the entity's reply code, statement
+// and rating) the same way, in a world with a locked draw. (The calendar override form is
+// covered so in test/integration/admin-calendar.test.ts.)
 // Then the defects found using the product (issue 10: labels, "all" in edit forms, industry
 // names, the saved notice, a future inspection date).
 import { expect } from 'chai';
@@ -8,6 +11,13 @@ import { loadDefaults } from '../../server/demo/load-world.js';
 import { createEntity, createInspector } from '../helpers/factories.js';
 import { anonymous, ensureDepartment, signInAs, type SignedIn } from '../helpers/auth.js';
 import { testApp } from '../helpers/app.js';
+import { Inspection, type InspectionRecord } from '../../models/inspection.js';
+import { Plan } from '../../models/plan.js';
+import { approved, submitted } from './inspections/progress.js';
+import { pageOf, inspectorActing } from './inspections/support.js';
+import { checkInWithCode } from '../../server/inspections/check-in.js';
+import { enterpriseWorld, visitor, type EnterpriseWorld } from './enterprise/support.js';
+import { PLAN_FIELDS, taskFields } from './plans-pages/support.js';
 
 type Lang = 'zh-CN' | 'en';
 interface Case {
@@ -25,6 +35,25 @@ interface Case {
 
 /** A raw message key on a page: error.field.x, field.x, validation.x, catalog.x… as text. */
 const RAW_KEY = />[^<]*\b(?:error\.field|validation|field|items|catalog|imports|users|account|login)\.[a-zA-Z_]+[^<]*</;
+
+/** A form of the workflow: posted by its user (a supervisor, a team member, the entity with its reply code). */
+interface WorkflowCase {
+  form: string;
+  path: string;
+  who: () => Promise<{ agent: SignedIn['agent']; csrf: string }>;
+  body: Record<string, string | string[]>;
+  expected: Record<Lang, string[]>;
+  kept?: string;
+}
+
+/** A raw message key of the workflow's catalogues on a page, as text. */
+const RAW_WORKFLOW_KEY = />[^<]*\b(?:error\.field|validation|field|plans|tasks|inspections?|findings|reply|statement|rating|check|form)\.[a-zA-Z_]+[^<]*</;
+
+/** Approved and checked in by code with the whole team: its findings form is open. */
+async function checkedIn(world: EnterpriseWorld, inspection: InspectionRecord): Promise<void> {
+  const approval = await approved(world, inspection);
+  await checkInWithCode(inspection._id, approval.checkCode!, [...inspection.team], inspectorActing(inspection.team[0]!), world.settings);
+}
 
 describe('every form, submitted with bad input', () => {
   const app = testApp({ now: () => new Date('2026-03-02T04:00:00Z') });
@@ -152,4 +181,43 @@ describe('roster and catalogue forms, as found using the product', () => {
     // 04:00 UTC on 2 March is noon in Beijing: today is 2026-03-02 there.
     await admin.agent.post(`/admin/entities/${entity.creditCode}`).type('form').send({ ...values, lastInspectedOn: '2026-03-02' }).expect(303);
   });
+});
+
+describe('the workflow\'s forms (plan, task, findings, the entity\'s reply, statement and rating), submitted with bad input', () => {
+  let world: EnterpriseWorld;
+  let cases: WorkflowCase[];
+
+  beforeEach(async () => {
+    world = await enterpriseWorld();
+    const [first, second] = world.inspections as [InspectionRecord, InspectionRecord];
+    await checkedIn(world, first); // the team of the first enters findings
+    await submitted(world, second); // the entity of the second replies with its code
+    const replyCode = (await Inspection.findById(second._id).lean<InspectionRecord>())!.reply!.code!;
+    const planKey = (await Plan.findOne().select('planKey').lean<{ planKey: string }>())!.planKey;
+    const entity = () => visitor(world.app);
+    const chen = async () => world.chenUser;
+    const member = async () => world.a;
+    cases = [
+      { form: 'plan', path: '/plans', who: chen, body: { ...PLAN_FIELDS, year: '1999', number: '', name: '保留的计划名称' }, kept: '保留的计划名称', expected: { 'zh-CN': ['年度: 年度须在 2000 至 2100 之间。', '文号: 必填'], en: ['Year: The year must be between 2000 and 2100.', 'Number (字号): Required'] } },
+      { form: 'task', path: '/tasks', who: chen, body: taskFields(planKey, { number: '', scheduleCron: '99 * * * *', name: '保留的任务名称' }), kept: '保留的任务名称', expected: { 'zh-CN': ['任务编号: 必填', '定时表达式（cron）: 定时表达式无效。'], en: ['Task number: Required', 'Cron schedule: Not a valid cron expression.'] } },
+      { form: 'findings', path: `${pageOf(first._id)}/findings`, who: member, body: { 'items.0.methods': [], 'items.0.resultCategory': 'R99', 'items.0.problems': '保留的问题', 'items.0.handling': '', 'items.0.followUp': 'F02', 'items.0.rectifyBy': '24/08/2026', 'items.0.note': '', resultCategory: '' }, kept: '保留的问题', expected: { 'zh-CN': ['该单位的检查结果: 必填', '检查方式: 必填', '检查结果: 此项的值无效', '整改期限: 日期格式应为 YYYY-MM-DD'], en: ['Overall result for the entity: Required', 'Methods used: Required', 'Result: This value is not valid', 'Rectify by: Use the format YYYY-MM-DD'] } },
+      { form: 'reply code', path: '/check/reply', who: entity, body: { replyCode: '' }, expected: { 'zh-CN': ['回执码: 必填'], en: ['Reply code: Required'] } },
+      { form: 'statement', path: '/check/reply/statement', who: entity, body: { replyCode, statementText: `保留的陈述${'长'.repeat(4000)}`, waive: 'no' }, kept: '保留的陈述', expected: { 'zh-CN': ['陈述申辩内容: 内容过长（最多 4,000 个字符）'], en: ['Your statement: Too long (at most 4,000 characters)'] } },
+      { form: 'rating', path: '/check/reply/rating', who: entity, body: { replyCode, lawful: '5', courteous: '', clear: '4', unobtrusive: '7', comment: '保留的评价' }, kept: '保留的评价', expected: { 'zh-CN': ['文明礼貌: 必填', '不干扰正常经营: 请从列表中选择'], en: ['Courtesy: Required', 'Kept disruption of your business low: Choose from the list'] } },
+    ];
+  });
+  afterEach(async () => { await world.relay.close(); });
+
+  for (const lang of ['zh-CN', 'en'] as const) {
+    it(`shows each field message in ${lang}, no raw key, and keeps what was typed`, async () => {
+      for (const c of cases) {
+        const who = await c.who();
+        const res = await who.agent.post(`${c.path}?lang=${lang}`).type('form').send({ _csrf: who.csrf, ...c.body });
+        expect(res.status, c.form).to.equal(422);
+        for (const message of c.expected[lang]) expect(res.text, `${c.form}: ${message}`).to.include(message);
+        expect(res.text, `${c.form}: raw key`).to.not.match(RAW_WORKFLOW_KEY);
+        if (c.kept) expect(res.text, `${c.form}: kept value`).to.include(c.kept);
+      }
+    });
+  }
 });

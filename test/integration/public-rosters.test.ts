@@ -109,6 +109,18 @@ describe('public roster pages', () => {
       expect(res.text).to.not.include('<script>');
     });
 
+    it('a search that finds no one says so in a paragraph, in both languages, never "0 found" over an empty table', async () => {
+      await createInspector({ name: '王伟' });
+      for (const [lang, none, count] of [['zh-CN', '没有找到符合条件的持证执法人员', '共找到 0 人'], ['en', 'No certified inspector matches this search', '0 found']] as const) {
+        const res = await request(app).get(`/inspectors?name=${encodeURIComponent('不存在的人')}&lang=${lang}`).expect(200);
+        expect(res.text, lang).to.match(new RegExp(`<p class="notice" role="status" data-empty="inspectors">${none}`));
+        expect(res.text, lang).to.not.include(count).and.not.include('<table');
+      }
+      // A search that finds someone still shows the table with its count, and no empty state.
+      const found = await request(app).get(`/inspectors?name=${encodeURIComponent('王伟')}`).expect(200);
+      expect(found.text).to.include('共找到 1 人').and.include('<table').and.not.include('data-empty');
+    });
+
     it('pages through many results', async () => {
       for (let i = 0; i < 25; i += 1) await createInspector({ name: `李${String(i).padStart(2, '0')}` });
       const first = await request(app).get('/inspectors?name=李').expect(200);

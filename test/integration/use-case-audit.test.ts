@@ -1,17 +1,30 @@
 // Every roster, catalogue and user use case writes its own audit record, whoever calls it: the
 // routes, the CLI or a job. Each use case is called here directly (no HTTP) with a CLI actor,
-// and its record is looked up by action and target.
+// and its record is looked up by action and target. So do an inspection's attachments and the
+// roster import runner (one entry per import, even one resumed after a crash).
 import { expect } from 'chai';
+import { writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { Types } from 'mongoose';
-import { AuditEvent, DictionaryEntry } from '../../models/index.js';
+import { Attachment, AuditEvent, DictionaryEntry, ImportRun, Inspection, MarketEntity, type InspectionRecord } from '../../models/index.js';
+import { ConflictError, ForbiddenError } from '../../server/errors.js';
+import { startImport, type ImportRequest } from '../../server/import/index.js';
+import { addInspectionAttachment, removeInspectionAttachment } from '../../server/inspections/attachments.js';
 import type { ChangeContext } from '../../server/audit/changes.js';
 import { loadDefaults } from '../../server/demo/load-world.js';
 import { setEntityActive, updateEntity, entityEditSchema, entityEditValues, getEntity } from '../../server/rosters/entity-admin.js';
 import { getInspector, inspectorEditSchema, inspectorEditValues, setInspectorStatus, updateInspector } from '../../server/rosters/inspector-admin.js';
 import { addEntry, getItem, itemEditSchema, itemEditValues, setItemActive, updateEntry, updateItem } from '../../server/rosters/catalog-admin.js';
 import { changeOwnPassword, createUser, resetPassword, setActive, updateAssignment } from '../../server/auth/users.js';
-import { createEntity, createInspector } from '../helpers/factories.js';
+import { createEntity, createInspector, uniqueCreditCode } from '../helpers/factories.js';
 import { createTestUser, ensureDepartment, OTHER_DEPARTMENT, TEST_DEPARTMENT } from '../helpers/auth.js';
+import { jpegFile } from '../helpers/sample-attachments.js';
+import { ENTITY_HEADER, writeCsvFile } from '../helpers/sample-files.js';
+import { entityRows, temporaryDir } from './import/support.js';
+import { inspectorActing } from './inspections/support.js';
+import { insertInspection } from './statistics/fixtures.js';
 
 const cli: ChangeContext = { actor: { kind: 'cli', label: 'use-case-test' }, requestId: 'req-use-case' };
 
@@ -109,5 +122,118 @@ describe('use cases audit their own changes, without HTTP', () => {
     const other = await createTestUser({ role: 'supervisor' });
     await setActive(other.user.id, false, { actor: { kind: 'user', userId: new Types.ObjectId(admin.user.id), label: admin.username } });
     expect((await auditOf('user.disable', other.user.id)).actor.label).to.equal(admin.username);
+  });
+
+  describe('an inspection\'s attachments (server/inspections/attachments.ts)', () => {
+    async function checkedIn(state = 'checked_in'): Promise<InspectionRecord> {
+      const id = await insertInspection({ creditCode: uniqueCreditCode(), state, team: ['T1', 'T2'] });
+      return (await Inspection.findById(id).lean<InspectionRecord>())!;
+    }
+    const photo = () => ({ fileName: '现场照片.jpg', stream: Readable.from([jpegFile(2048)]) });
+
+    it('addInspectionAttachment and removeInspectionAttachment, called directly, record inspection.attachment_add / _remove with the team member', async () => {
+      const inspection = await checkedIn();
+      const member = inspectorActing('T1');
+      const stored = await addInspectionAttachment(inspection, photo(), member);
+      const added = await auditOf('inspection.attachment_add', String(inspection._id));
+      expect(added.actor.label).to.equal('user-T1');
+      expect(added.after).to.deep.include({ file: stored.id, fileName: '现场照片.jpg', size: stored.size, sha256: stored.sha256 });
+      expect(added.target.label).to.equal(`${inspection.taskNumber} ${inspection.creditCode}`);
+
+      await removeInspectionAttachment(inspection, stored.id, member);
+      expect((await auditOf('inspection.attachment_remove', String(inspection._id))).after).to.deep.include({ file: stored.id, sha256: stored.sha256 });
+      expect(await AuditEvent.countDocuments({ 'target.id': String(inspection._id) })).to.equal(2);
+    });
+
+    it('refuses someone not on the team, and a submitted inspection, storing and auditing nothing', async () => {
+      const inspection = await checkedIn();
+      let error: unknown = await addInspectionAttachment(inspection, photo(), inspectorActing('T9')).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(ForbiddenError);
+      const submitted = await checkedIn('submitted');
+      error = await addInspectionAttachment(submitted, photo(), inspectorActing('T1')).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(ConflictError);
+      expect(await Attachment.countDocuments({})).to.equal(0);
+      expect(await AuditEvent.countDocuments({ action: /^inspection\.attachment/ })).to.equal(0);
+    });
+  });
+
+  describe('a roster import (server/import/start.ts)', () => {
+    let dir: Awaited<ReturnType<typeof temporaryDir>>;
+    before(async () => (dir = await temporaryDir()));
+    after(async () => dir.remove());
+
+    const importOf = async (path: string, extra: Partial<ImportRequest> = {}) =>
+      (await startImport({ kind: 'entities', source: { path }, dataDir: dir.path, user: { username: 'importer', via: 'cli' }, ...extra })).done;
+    const importEntries = () => AuditEvent.find({ action: /^import\./ }).lean();
+
+    it('a completed run records import.completed once: who, kind, file name and counts', async () => {
+      const file = join(dir.path, 'completed.csv');
+      await writeCsvFile(file, ENTITY_HEADER, entityRows(5, 'audit-completed'));
+      const summary = await importOf(file);
+      expect(summary.status).to.equal('completed');
+      const entry = await auditOf('import.completed', summary.runId);
+      expect(entry.actor).to.deep.equal({ kind: 'cli', label: 'importer' });
+      expect(entry.after).to.deep.include({ run: summary.runId, kind: 'entities', fileName: 'completed.csv', dryRun: false, via: 'cli' });
+      expect(entry.after.counts).to.deep.include({ read: 5, inserted: 5 });
+      expect(await importEntries()).to.have.length(1);
+    });
+
+    it('a file refused for a missing column records import.failed with the failure', async () => {
+      const file = join(dir.path, 'no-name.csv');
+      await writeFile(file, `${ENTITY_HEADER.filter((h) => h !== '企业名称').join(',')}\n`);
+      const error = await importOf(file).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(Error);
+      const run = await ImportRun.findOne({ fileName: 'no-name.csv' }).lean();
+      const entry = await auditOf('import.failed', String(run!._id));
+      expect(entry.after).to.deep.include({ kind: 'entities', fileName: 'no-name.csv', failure: run!.failure!.code });
+    });
+
+    it('an import interrupted part-way and resumed records one import.completed, for the whole import', async () => {
+      const file = join(dir.path, 'interrupted.csv');
+      await writeCsvFile(file, ENTITY_HEADER, entityRows(12, 'audit-interrupted'));
+      const stop = new AbortController();
+      const first = await importOf(file, { batchSize: 3, signal: stop.signal, onProgress: () => stop.abort() });
+      expect(first.status).to.equal('interrupted');
+      expect(await importEntries()).to.have.length(0);
+      const second = await importOf(file, { batchSize: 3 });
+      expect(second.status).to.equal('completed');
+      expect(second.resumedFromRow).to.be.greaterThan(1);
+      const entries = await importEntries();
+      expect(entries.map((e) => [e.action, e.target.id])).to.deep.equal([['import.completed', first.runId]]);
+      expect(entries[0]!.after!.run).to.equal(second.runId);
+      expect(await MarketEntity.countDocuments({})).to.equal(12);
+    });
+
+    it('a run that crashed after its entry was written, before it was marked finished, is resumed without a second entry', async () => {
+      const file = join(dir.path, 'crashed.csv');
+      await writeCsvFile(file, ENTITY_HEADER, entityRows(6, 'audit-crashed'));
+      const first = await importOf(file);
+      // What a crash between the audit entry and the run's final write leaves: a run still
+      // "running" whose heartbeat stopped (its process is gone).
+      await ImportRun.updateOne({ _id: first.runId }, { $set: { status: 'running', heartbeatAt: new Date(Date.now() - 3_600_000), host: `gone-${hostname()}` }, $unset: { finishedAt: 1 } });
+      const second = await importOf(file);
+      expect(second.status).to.equal('completed');
+      expect(second.resumedFromRow).to.be.greaterThan(1);
+      expect((await ImportRun.find({}).sort({ startedAt: 1 }).lean()).map((r) => r.status)).to.deep.equal(['interrupted', 'completed']);
+      const entries = await importEntries();
+      expect(entries.map((e) => [e.action, e.target.id])).to.deep.equal([['import.completed', first.runId]]);
+    });
+
+    it('a run whose entry cannot be written ends interrupted, not completed; importing the file again records the one entry', async () => {
+      const file = join(dir.path, 'unaudited.csv');
+      await writeCsvFile(file, ENTITY_HEADER, entityRows(4, 'audit-unaudited'));
+      // A chain whose last entry was edited by hand refuses every append (server/audit/chain.ts).
+      const damaged = await AuditEvent.collection.insertOne({ seq: 1e9 + 0.5, hash: 'x', action: 'damaged', at: new Date() });
+      const first = await importOf(file);
+      expect(first.status).to.equal('interrupted');
+      expect(first.failure?.code).to.equal('internal_error');
+      expect((await ImportRun.findById(first.runId).lean())?.status).to.equal('interrupted');
+      await AuditEvent.collection.deleteOne({ _id: damaged.insertedId });
+      const second = await importOf(file);
+      expect(second.status).to.equal('completed');
+      const entries = await importEntries();
+      expect(entries.map((e) => [e.action, e.target.id, e.after?.run])).to.deep.equal([['import.completed', first.runId, second.runId]]);
+      expect(await MarketEntity.countDocuments({})).to.equal(4);
+    });
   });
 });

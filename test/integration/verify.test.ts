@@ -15,6 +15,15 @@ function tampered(): string {
   return JSON.stringify(record);
 }
 
+/** The text a reader sees in a piece of a page: tags and hidden elements left out, entities decoded. */
+function visibleText(html: string): string {
+  return html
+    .replace(/<(\w+)[^>]*\shidden[\s>][\s\S]*?<\/\1>/g, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&#34;|&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
+}
+
 describe('draw verification pages', () => {
   const app = testApp();
 
@@ -34,6 +43,22 @@ describe('draw verification pages', () => {
     const res = await request(app).post('/verify').attach('record', Buffer.from(tampered()), 'draw.json').expect(200);
     expect(res.text).to.include('data-verdict="fail"');
     expect(res.text).to.include('strata[0].selected[0]');
+  });
+
+  it('POST /verify, for a tampered record, gives the reason and the two values in the page\'s language, never the engine\'s English sentence', async () => {
+    const record = JSON.parse(tampered());
+    for (const [lang, reason, labels] of [
+      ['zh-CN', '重新计算的结果与记录不同', ['重新计算得到', '记录中为']],
+      ['en', 'the recomputation differs from the record', ['Recomputed', 'In the record']],
+    ] as const) {
+      const res = await request(app).post(`/verify?lang=${lang}`).attach('record', Buffer.from(tampered()), 'draw.json').expect(200);
+      const verdict = visibleText(res.text.slice(res.text.indexOf('data-verdict="fail"'), res.text.indexOf('</section>')));
+      expect(verdict, lang).to.include(reason).and.include('MISMATCH').and.include('strata[0].selected[0]');
+      for (const label of labels) expect(verdict, lang).to.include(label);
+      // The recomputed value is the record's first alternate (swapped in), and the record's own value shown beside it.
+      expect(verdict, lang).to.include(JSON.stringify(record.strata[0].alternates[0])).and.include(JSON.stringify(record.strata[0].selected[0]));
+      expect(verdict, `${lang}: the engine's sentence`).to.not.match(/\bexpected\b|\bgot\b/);
+    }
   });
 
   it('POST /verify with text that is not JSON reports it, and without a file answers 422', async () => {

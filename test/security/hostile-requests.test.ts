@@ -4,26 +4,62 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
-import { ImportRun, MarketEntity, User } from '../../models/index.js';
+import { Attachment, DrawRun, ImportRun, MarketEntity, User } from '../../models/index.js';
+import { Inspection, type InspectionRecord } from '../../models/inspection.js';
 import { ENTITY_HEADER, entityRow } from '../helpers/sample-files.js';
 import { generateEntity } from '../../server/demo/generate-world.js';
 import { MAX_RECORD_BYTES } from '../../server/routes/verify.js';
 import { testApp } from '../helpers/app.js';
 import { ensureDepartment, signInAs, type SignedIn } from '../helpers/auth.js';
 import { createEntity } from '../helpers/factories.js';
+import { pageOf, pagesWorld, postForm } from '../integration/inspections/support.js';
 import { BOUNDARY, expectClientError, multipart, MULTIPART_TYPE, UNCLOSED_FILE_PART, workbook } from './helpers.js';
 
 const WORLD = { seed: 'hostile', entities: 0, asOf: '2026-11-27' };
 const entityCsv = (rows: string[][]) => [ENTITY_HEADER.join(','), ...rows.map((r) => r.join(','))].join('\r\n');
 
-/** The four upload routes, each with what it needs to get past access control and CSRF. */
-function uploadRoutes(admin: SignedIn) {
-  return [
-    { name: 'POST /api/v1/draws/verify', send: (app: Express) => request(app).post('/api/v1/draws/verify'), field: 'record', json: true },
-    { name: 'POST /verify', send: (app: Express) => request(app).post('/verify'), field: 'record', json: false },
+/** A route that reads a multipart upload, with what it needs to get past access control and CSRF. */
+interface UploadRoute {
+  name: string;
+  send: (app: Express) => request.Test;
+  field: string;
+  json: boolean;
+  /** A POST without a multipart body is another action of the route (verify the published record), not a 415. */
+  otherActionWithoutUpload?: boolean;
+}
+
+/** The upload routes; with `world` also the draw page's verify upload and an inspection's attachment upload (needing a checked-in inspection and a member signed in). */
+function uploadRoutes(admin: SignedIn, world?: UploadWorld): UploadRoute[] {
+  const routes: UploadRoute[] = [
+    { name: 'POST /api/v1/draws/verify', send: (app) => request(app).post('/api/v1/draws/verify'), field: 'record', json: true },
+    { name: 'POST /verify', send: (app) => request(app).post('/verify'), field: 'record', json: false },
     { name: 'POST /api/v1/imports/entities', send: () => admin.agent.post('/api/v1/imports/entities').set('X-CSRF-Token', admin.csrf), field: 'file', json: true },
     { name: 'POST /admin/imports', send: () => admin.agent.post('/admin/imports').set('X-CSRF-Token', admin.csrf), field: 'file', json: false },
   ];
+  if (world) {
+    routes.push(
+      { name: 'POST /announcements/:id/runs/:run/verify', send: () => request(world.app).post(world.drawVerifyPath), field: 'record', json: false, otherActionWithoutUpload: true },
+      { name: 'POST /inspections/:id/attachments', send: () => world.member.agent.post(world.attachmentsPath).set('X-CSRF-Token', world.member.csrf), field: 'file', json: false },
+    );
+  }
+  return routes;
+}
+
+interface UploadWorld { app: Express; drawVerifyPath: string; attachmentsPath: string; member: SignedIn; close(): Promise<void> }
+
+/** A locked draw whose first inspection is approved and checked in, so its team may upload attachments. */
+async function uploadWorld(): Promise<UploadWorld> {
+  const w = await pagesWorld();
+  const page = pageOf(w.first._id);
+  await postForm(w.chenUser, `${page}/approve`, { mode: 'desk' }).expect(303);
+  const code = (await Inspection.findById(w.first._id).lean<InspectionRecord>())!.checkCode!;
+  await postForm(w.a, `${page}/check-in`, { code, present: [...w.first.team] }).expect(303);
+  const run = (await DrawRun.findOne({ key: w.runKey }).lean()) ?? (await DrawRun.findOne({}).lean());
+  return {
+    app: w.app, member: w.a, attachmentsPath: `${page}/attachments`,
+    drawVerifyPath: `/announcements/${run!.taskId.toString()}/runs/${run!._id.toString()}/verify`,
+    close: () => w.relay.close(),
+  };
 }
 
 describe('hostile requests (issue 8 replay)', () => {
@@ -41,6 +77,13 @@ describe('hostile requests (issue 8 replay)', () => {
   });
 
   describe('uploads that are cut off or malformed answer 400, never end the process', () => {
+    let world: UploadWorld;
+    beforeEach(async () => { world = await uploadWorld(); });
+    afterEach(async () => {
+      await request(world.app).get('/healthz').expect(200);
+      await world.close();
+    });
+
     const bodies: Record<string, Buffer> = {
       'a file part that is never closed (the report)': UNCLOSED_FILE_PART,
       'part headers that never end': Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="record"; filename="r.json"\r\nContent-Type: app`),
@@ -50,25 +93,25 @@ describe('hostile requests (issue 8 replay)', () => {
     };
     for (const [label, body] of Object.entries(bodies)) {
       it(`${label}: each upload route answers 400 malformed_multipart and stores nothing`, async () => {
-        for (const route of uploadRoutes(admin)) {
+        for (const route of uploadRoutes(admin, world)) {
           const res = await route.send(app).set('Content-Type', MULTIPART_TYPE).send(body);
-          // Random bytes contain no part at all: that is "no file" (422) rather than malformed.
-          if (res.status === 422) expect(label, route.name).to.equal('random bytes');
-          else expectClientError(res, 400, route.json ? 'malformed_multipart' : undefined);
+          expect(res.status, `${route.name}: ${res.text.slice(0, 300)}`).to.equal(400);
+          expectClientError(res, 400, route.json ? 'malformed_multipart' : undefined);
         }
         expect(await ImportRun.countDocuments()).to.equal(0);
+        expect(await Attachment.countDocuments()).to.equal(0);
       });
     }
 
     it('a multipart content type without a boundary answers 400; a body that is not multipart 415', async () => {
-      for (const route of uploadRoutes(admin)) {
+      for (const route of uploadRoutes(admin, world)) {
         expectClientError(await route.send(app).set('Content-Type', 'multipart/form-data').send('x'), 400);
-        expectClientError(await route.send(app).set('Content-Type', 'text/plain').send('x'), 415);
+        if (!route.otherActionWithoutUpload) expectClientError(await route.send(app).set('Content-Type', 'text/plain').send('x'), 415);
       }
     });
 
     it('a file name with a NUL byte (or another control character) answers 400 invalid_file_name', async () => {
-      for (const route of uploadRoutes(admin)) {
+      for (const route of uploadRoutes(admin, world)) {
         for (const name of ['r\u0000.json', 'r\u001b.json', 'r\u007f.json']) {
           const body = multipart({ kind: 'entities' }, { field: route.field, name, content: '{"a":1}' });
           const res = await route.send(app).set('Content-Type', MULTIPART_TYPE).send(body);
@@ -78,6 +121,7 @@ describe('hostile requests (issue 8 replay)', () => {
         }
       }
       expect(await ImportRun.countDocuments()).to.equal(0);
+      expect(await Attachment.countDocuments()).to.equal(0);
     });
 
     it('too many text fields before the file, or an over-long field, answer 413', async () => {
@@ -139,6 +183,10 @@ describe('hostile requests (issue 8 replay)', () => {
       await ensureDepartment('HJ-SCJG');
     });
 
+    async function waitForRun(runId: string) {
+      for (let i = 0; i < 100 && (await ImportRun.findById(runId).lean())?.status === 'running'; i += 1) await new Promise((r) => setTimeout(r, 100));
+    }
+
     async function importFile(content: Buffer | string, name: string) {
       return admin.agent.post('/api/v1/imports/entities').set('X-CSRF-Token', admin.csrf).attach('file', Buffer.from(content), name);
     }
@@ -160,6 +208,20 @@ describe('hostile requests (issue 8 replay)', () => {
       // The file is accepted (202) and its long row ends the run as a file error, or refused at once.
       expect([202, 422]).to.include(longRow.status);
       expect(await MarketEntity.countDocuments()).to.equal(0);
+    });
+
+    it('CSV headers holding a control character (\\x01) or a NUL are reported escaped: the stored run holds no control character', async () => {
+      for (const [name, header] of [['ctl.csv', '备\x01注'], ['nul.csv', '备\x00注']] as const) {
+        const row = entityRow(generateEntity(WORLD, 1));
+        const res = await importFile(`${[...ENTITY_HEADER, header].join(',')}\r\n${[...row, 'x'].join(',')}\r\n`, name);
+        expect(res.status, `${name}: ${JSON.stringify(res.body)}`).to.equal(202);
+        const escaped = `备\\u000${header.charCodeAt(1)}注`;
+        expect(res.body.unknownColumns).to.deep.equal([escaped]);
+        await waitForRun(res.body.runId);
+        const run = await ImportRun.findById(res.body.runId).lean();
+        expect(run?.unknownColumns).to.deep.equal([escaped]);
+        expect(run?.unknownColumns?.filter((c) => /[\u0000-\u001F\u007F-\u009F]/.test(c))).to.deep.equal([]);
+      }
     });
 
     it('an XLSX without cell references answers 422 saying what is wrong, not a JavaScript error', async () => {

@@ -69,6 +69,53 @@ describe('upload limits', () => {
       expect(await readdir(uploadsDir(dataDir)).catch(() => [])).to.deep.equal([]);
     });
 
+    /** Waits for an accepted import to finish reading (exceljs has then held the shared strings). */
+    async function settled(runId: string | undefined): Promise<void> {
+      for (let i = 0; runId && i < 600 && (await ImportRun.findById(runId).lean())?.status === 'running'; i += 1) await new Promise((r) => setTimeout(r, 200));
+    }
+    const SST_HEAD = '<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">';
+    const headerRow = `<row r="1">${ENTITY_HEADER.map((h, i) => `<c r="${String.fromCharCode(65 + i)}1" t="inlineStr"><is><t>${h}</t></is></c>`).join('')}</row><row r="2"><c r="A2" t="s"><v>0</v></c></row>`;
+
+    it('of rich-text shared strings just under the byte limit (62 MB of tiny runs) is refused with 422 naming the run limit, adding far less than 512 MB', async function () {
+      this.timeout(300_000);
+      const file = await workbook(headerRow, () => repeated(SST_HEAD, '<si><r><t>x</t></r><r><t>y</t></r></si>', 62 * MiB, '</sst>'));
+      const { result: res, growth } = await peakRssGrowth(async () => {
+        const answer = await admin.agent.post('/api/v1/imports/entities').set('X-CSRF-Token', admin.csrf).attach('file', file, 'rich.xlsx');
+        await settled(answer.body.runId);
+        return answer;
+      });
+      expect(res.status, res.text).to.equal(422);
+      expect(res.body.error.message).to.include(XLSX_LIMITS.richTextRuns.toLocaleString('en-US'));
+      expect(growth, `RSS grew by ${Math.round(growth / MiB)} MB`).to.be.below(256 * MiB);
+      const en = await admin.agent.post('/api/v1/imports/entities?lang=en').set('X-CSRF-Token', admin.csrf).set('Accept-Language', 'en').attach('file', file, 'rich.xlsx');
+      expect(en.body.error.message).to.match(/rich text/).and.include('500,000');
+    });
+
+    it('of 2,000,000 tiny shared strings, or with just under the limits of strings and runs, is read with far less than 512 MB; one string more is refused', async function () {
+      this.timeout(300_000);
+      const runsUnit = '<si><r><rPr><b/><sz val="11"/></rPr><t>x</t></r><r><rPr><i/></rPr><t>y</t></r></si>';
+      const richStrings = Math.floor(XLSX_LIMITS.richTextRuns / 2);
+      const plainStrings = XLSX_LIMITS.sharedStrings - richStrings;
+      function* justUnder(extra: number): Iterable<Buffer> {
+        yield Buffer.from(SST_HEAD);
+        for (let i = 0; i < richStrings; i += 10_000) yield Buffer.from(runsUnit.repeat(Math.min(10_000, richStrings - i)));
+        for (let i = 0; i < plainStrings + extra; i += 100_000) yield Buffer.from('<si><t>x</t></si>'.repeat(Math.min(100_000, plainStrings + extra - i)));
+        yield Buffer.from('</sst>');
+      }
+      const file = await workbook(headerRow, () => justUnder(0));
+      const { result: res, growth } = await peakRssGrowth(async () => {
+        const answer = await admin.agent.post('/api/v1/imports/entities').set('X-CSRF-Token', admin.csrf).attach('file', file, 'under.xlsx');
+        await settled(answer.body.runId);
+        return answer;
+      });
+      expect(res.status, res.text).to.equal(202);
+      // Measured about 190 MB (2,000,000 strings, 500,000 runs with fonts); the bound leaves room for GC timing.
+      expect(growth, `RSS grew by ${Math.round(growth / MiB)} MB`).to.be.below(320 * MiB);
+      const over = await admin.agent.post('/api/v1/imports/entities').set('X-CSRF-Token', admin.csrf).attach('file', await workbook(headerRow, () => justUnder(1)), 'over.xlsx');
+      expect(over.status, over.text).to.equal(422);
+      expect(over.body.error.message).to.include('2,000,000');
+    });
+
     it('whose central directory understates a part\'s size is refused as invalid, not inflated', async () => {
       const file = await workbook('<row r="1"><c r="A1" t="inlineStr"><is><t>统一社会信用代码</t></is></c></row>' + '<row r="2"><c r="A2" t="inlineStr"><is><t>x</t></is></c></row>'.repeat(2000));
       // Rewrite the sheet's uncompressed size in the central directory (offset 24 of its record).

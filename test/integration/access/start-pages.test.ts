@@ -5,8 +5,11 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { ROLES, type Role } from '../../../models/user.js';
 import { START_PAGES } from '../../../server/routes/start.js';
-import { createTestUser, csrfFromHtml, signInAs } from '../../helpers/auth.js';
+import { Inspection } from '../../../models/inspection.js';
+import { createTestUser, csrfFromHtml, signIn, signInAs } from '../../helpers/auth.js';
 import { testApp } from '../../helpers/app.js';
+import { createInspector } from '../../helpers/factories.js';
+import { inspectorUser, pageOf, pagesWorld, type PagesWorld } from '../inspections/support.js';
 
 const app = testApp();
 
@@ -47,6 +50,45 @@ describe('start pages', () => {
     expect(page.text).to.include('data-empty="assignments"');
     expect(page.text).to.include('目前没有分派给您的检查任务');
     expect(page.text).to.not.include('href="/admin/entities"');
+  });
+
+  describe('GET /inspector, for an inspector on a drawn team', () => {
+    let w: PagesWorld;
+    beforeEach(async () => { w = await pagesWorld(); });
+    afterEach(async () => { await w.relay.close(); });
+
+    it('counts their inspections by state and lists the next due with links, in both languages; the empty state is gone', async () => {
+      const me = w.first.team[0]!;
+      const mine = await Inspection.find({ team: me }).sort({ dueOn: 1, _id: 1 }).lean();
+      expect(mine.length, 'the draw put the inspector on a team').to.be.greaterThan(0);
+      // One inspection taken forward (approved) so the counts are by state, not one total.
+      await Inspection.updateOne({ _id: w.first._id }, { $set: { state: 'approved' } });
+      const page = await w.a.agent.get('/inspector?lang=zh-CN').expect(200);
+      expect(page.text).to.not.include('data-empty="assignments"').and.not.include('目前没有分派给您的检查任务');
+      const assigned = mine.filter((i) => String(i._id) !== String(w.first._id)).length;
+      expect(page.text).to.match(new RegExp(`data-state-count="approved" data-count="1">\\s*<a href="/inspections\\?state=approved">`));
+      if (assigned > 0) expect(page.text).to.include(`data-state-count="assigned" data-count="${assigned}"`).and.include('待审批');
+      else expect(page.text).to.not.include('data-state-count="assigned"');
+      expect(page.text).to.include('已审批待检查').and.include('接下来要办的检查').and.include('href="/inspections"');
+      for (const i of mine.slice(0, 5)) {
+        expect(page.text, String(i._id)).to.include(`href="${pageOf(String(i._id))}"`).and.include(`截止 ${i.dueOn}`);
+      }
+      // Another team's inspection is not theirs.
+      const others = w.inspections.filter((i) => !i.team.includes(me));
+      for (const i of others) expect(page.text, String(i._id)).to.not.include(`href="${pageOf(String(i._id))}"`);
+      const en = await w.a.agent.get('/inspector?lang=en').expect(200);
+      expect(en.text).to.include('Next to do').and.include(`due ${w.first.dueOn}`).and.not.match(/>[^<]*\bstart\.[a-z]/);
+    });
+
+    it('keeps the empty state for an inspector on no team, and when everything is published the counts are gone too', async () => {
+      const outsider = await createInspector({ name: '未入组' });
+      const other = await signIn(w.app, await inspectorUser(outsider.inspectorId));
+      const page = await other.agent.get('/inspector').expect(200);
+      expect(page.text).to.include('data-empty="assignments"').and.not.include('data-state-count');
+      await Inspection.updateMany({ team: w.first.team[0]! }, { $set: { state: 'published' } });
+      const done = await w.a.agent.get('/inspector').expect(200);
+      expect(done.text).to.include('data-empty="assignments"').and.not.include('data-state-count');
+    });
   });
 
   it('GET /admin links every back-office destination of an admin', async () => {

@@ -43,6 +43,8 @@ describe('the verification page of a draw', () => {
     expect(page).to.contain('data-pool="csv"');
     expect(page.match(/data-row="selected"/g)).to.have.length(5);
     expect(page.match(/data-row="alternate"/g)).to.have.length(2);
+    // The list is the supervisors' (views/partials/drawn-list.ejs); here its team column, as a phone shows each cell's label too, says the teams are roster IDs.
+    expect(page.match(/<td data-label="检查组（人员编号）">/g)).to.have.length(7);
     // Each drawn entity, and each team by the record's inspector IDs.
     for (const row of await DrawnEntity.find({ runKey: world.run.key }).lean()) {
       expect(page).to.contain(row.creditCode);

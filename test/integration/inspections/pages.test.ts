@@ -192,6 +192,8 @@ describe('inspection pages', () => {
         : [second.team[0]!, await signIn(w.app, await inspectorUser(second.team[0]!))];
     const secondPage = pageOf(second._id);
     expect((await postForm(member, `${secondPage}/recusal`, { requestedBy: 'inspector', recusalReason: '' }).expect(422)).text).to.contain('必填');
+    // The reason is published in the draw record, whose texts are single-line: a field message, not a 409.
+    expect((await postForm(member, `${secondPage}/recusal`, { requestedBy: 'inspector', recusalReason: '第一行\r\n第二行' }).expect(422)).text).to.contain('只能填写一行');
     const stepped = await postForm(member, `${secondPage}/recusal`, { requestedBy: 'inspector', recusalReason: '曾在该企业任职' }).expect(303);
     expect(stepped.headers.location).to.equal('/inspections');
     const replaced = (await Inspection.findById(second._id).lean<InspectionRecord>())!;

@@ -77,7 +77,9 @@ describe('task pages', () => {
     expect(early.text).to.contain('暂不能抽取');
     clock.set('2026-07-23T07:39:02Z'); // the draw time and its drand round: the lottery still does not exist
     const waiting = (await post(chen, `${task}/draw`, { announcementId: a._id.toString() }).expect(409)).text;
-    expect(waiting).to.contain('the result is not published yet: entries are accepted from 2026-07-24 21:30 Beijing time');
+    // The refusal says why in the page's language (drawCheck.reason.*), never the use case's English.
+    expect(waiting).to.contain('福彩3D 2026-07-24：开奖结果尚未公布');
+    expect(waiting).not.to.contain('the result is not published yet');
     expect(waiting).to.contain('自 2026-07-24 21:30 起可录入');
     expect(await DrawRun.countDocuments()).to.equal(0);
     clock.set('2026-07-24T13:30:00Z');

@@ -126,6 +126,19 @@ describe('plans, tasks and draws', () => {
     expect(await Announcement.countDocuments()).to.equal(0);
   });
 
+  it('a 专项 task under a 日常 plan is a field error on its type (no necessity note or second approval covers it); under a 专项 plan it is accepted', async () => {
+    const chen = supervisor('chen');
+    await seedWorld({ entities: 5, inspectors: 2 });
+    const daily = await publishedPlanKey(chen);
+    expect(await makeTask(chen, daily, { inspectionType: '专项' }).catch((e: { fields?: object }) => e.fields)).to.deep.equal({ inspectionType: 'task.special_needs_special_plan' });
+    expect(await Task.countDocuments()).to.equal(0);
+    const plan = await createPlan({ year: 2026, number: '洪市监〔2026〕专2号', name: '专项抽查', leadDepartment: 'HJ-SCJG', inspectionType: '专项', itemCodes: ['A01'], necessityNote: '投诉集中' }, chen);
+    await approvePlan(plan.planKey, supervisor('wang'));
+    await publishPlan(plan.planKey, chen);
+    expect((await makeTask(chen, plan.planKey, { inspectionType: '专项' })).inspectionType).to.equal('专项');
+    expect(await Task.countDocuments()).to.equal(1);
+  });
+
   it('a task\'s items are active published items its plan lists; others are a field error', async () => {
     const chen = supervisor('chen');
     await seedWorld({ entities: 5, inspectors: 2 });

@@ -2,7 +2,6 @@
 // disagreeing lottery entries block it with a clear reason, a redo needs a reason and a second
 // supervisor and leaves both draws visible, a preview writes nothing, and an entity at its
 // annual cap is excluded, counted and listed in the announcement.
-import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { DrawRun, DrawnEntity, InspectionItem, Inspector, LotteryEntry, MarketEntity, Task } from '../../../models/index.js';
@@ -14,17 +13,7 @@ import { approveRedo, requestRedo } from '../../../server/plans/redo.js';
 import { enterLotteryResult, LOTTERY_PUBLICATION_TIME, lotteryAvailableAt, withdrawLotteryEntry } from '../../../server/plans/sources.js';
 import { taskDraws } from '../../../server/plans/tasks.js';
 import { taskStatus } from '../../../server/plans/status.js';
-import { fakeRelay, makeTask, publishedPlanKey, seedWorld, settingsWith, supervisor, testClock } from './support.js';
-
-/** Every collection's documents, hashed: equal before and after = nothing written. */
-async function databaseFingerprint(): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const c of await mongoose.connection.db!.collections()) {
-    const docs = await c.find({}).sort({ _id: 1 }).toArray();
-    out[c.collectionName] = createHash('sha256').update(JSON.stringify(docs)).digest('hex');
-  }
-  return out;
-}
+import { fakeRelay, makeTask, publishedPlanKey, databaseFingerprint, seedWorld, settingsWith, supervisor, testClock } from './support.js';
 
 describe('draw rules', () => {
   it('a drand round with a bad signature blocks the draw with a clear reason; nothing is claimed', async () => {

@@ -10,6 +10,7 @@ import { announceDepartmentTeams } from '../../../server/plans/teams.js';
 import { inspectorFields } from '../../helpers/factories.js';
 import { drawCounts } from '../../../server/plans/caps.js';
 import { acceptJointVisit, jointVisitProposals, quarterWindow } from '../../../server/plans/joint.js';
+import { WorkingCalendar } from '../../../server/calendar/working-days.js';
 import { fakeRelay, makeTask, publishedPlanKey, seedWorld, settingsWith, supervisor, testClock } from './support.js';
 
 describe('joint visits', () => {
@@ -21,7 +22,8 @@ describe('joint visits', () => {
       row('e', '91430102MA4L000003', 'HJ-SCJG', '2026-07-02'), row('f', '91430102MA4L000003', 'HJ-WJW', '2026-07-20'),
     ]);
     const settings = settingsWith(testClock('2026-07-04T02:00:00Z'), []);
-    expect(quarterWindow(settings.now(), 'Asia/Shanghai', 5)).to.deep.equal({ from: '2026-07-01', to: '2026-07-05' });
+    // The first 5 working days of the quarter (Wed 1 July to Tue 7 July: the weekend does not count).
+    expect(quarterWindow(settings.now(), 'Asia/Shanghai', 5, new WorkingCalendar())).to.deep.equal({ from: '2026-07-01', to: '2026-07-07' });
     const proposals = await jointVisitProposals(settings);
     expect(proposals.map((p) => [p.creditCode, p.departments])).to.deep.equal([['91430102MA4L000001', ['HJ-SCJG', 'HJ-WJW']]]);
     const caps = { perDepartment: 0, overall: 8, exemptTypes: [] };

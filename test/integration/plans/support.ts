@@ -1,10 +1,11 @@
 // Shared by the plan/task/draw tests: a fake drand relay on 127.0.0.1 serving the recorded
 // quicknet rounds (optionally with a tampered signature), a controllable clock, acting users,
 // and a small world (items, entities, inspectors, a published plan).
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Types } from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import { InspectionItem, MarketEntity, Inspector } from '../../../models/index.js';
 import { PROJECT_ROOT } from '../../../server/paths.js';
 import type { Acting } from '../../../server/plans/acting.js';
@@ -76,4 +77,14 @@ export async function makeTask(author: Acting, planKey: string, overrides: Parti
     schedule: { at: new Date(ROUND_AT_0739) }, assignment: { teamSize: 2, maxAssignmentsPerInspector: 5 },
     ...overrides,
   }, author);
+}
+
+/** Every collection's documents, hashed: equal before and after = nothing written. */
+export async function databaseFingerprint(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const c of await mongoose.connection.db!.collections()) {
+    const docs = await c.find({}).sort({ _id: 1 }).toArray();
+    out[c.collectionName] = createHash('sha256').update(JSON.stringify(docs)).digest('hex');
+  }
+  return out;
 }

@@ -6,6 +6,7 @@
 // the same slot with each redo's reason, and, only when the task publishes its drawn list, the
 // rows that name entities and inspectors (selections, alternates, teams as the record's
 // inspector IDs, recusals). Read-only; the record itself comes from drawRecord (drawn-list.ts).
+// The use case of server/routes/announcements.ts, which stays thin and queries no model.
 import mongoose, { Types } from 'mongoose';
 import { Announcement } from '../../models/announcement.js';
 import { DrawRun, type DrawRunRecord } from '../../models/draw-run.js';
@@ -14,10 +15,10 @@ import { Task } from '../../models/task.js';
 import type { DeclaredSource, SourceEvidence } from '../draw/index.js';
 import { NotFoundError } from '../errors.js';
 import { windowedPage } from '../http/pagination.js';
-import { publishedAnnouncement } from '../plans/announce.js';
-import { runRandomness } from '../plans/draws.js';
-import { viewDrawnList, type DrawnRow } from '../plans/drawn-list.js';
-import { taskRecordView, type TaskRecordView } from '../plans/pages-support.js';
+import { publishedAnnouncement } from './announce.js';
+import { runRandomness } from './draws.js';
+import { viewDrawnList, type DrawnRow } from './drawn-list.js';
+import { taskRecordView, type TaskRecordView } from './pages-support.js';
 import { checkReveal, DRAND_CHAINS, lotteryResultText, verifyDrandBeacon } from '../randomness/index.js';
 
 export const ANNOUNCEMENTS_PAGE_SIZE = 20;
