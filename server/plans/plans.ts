@@ -7,6 +7,7 @@ import { Plan, type PlanRecord, type PlanStatus, PLAN_INSPECTION_TYPES } from '.
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../errors.js';
 import { assertManage, auditContext, userIdOf, type Acting } from './acting.js';
 import { invalidatePublicCache } from '../http/public-cache.js';
+import { dayOf, instantAt } from '../time.js';
 
 export interface PlanInput {
   year: number;
@@ -37,17 +38,32 @@ function check(input: PlanInput): void {
   if (Object.keys(fields).length > 0) throw new ValidationError(fields);
 }
 
-function deadline(input: PlanInput, mmdd: string): Date {
-  return input.publicationDeadline ?? new Date(`${input.year}-${mmdd}T23:59:59+08:00`);
+const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+
+/** The end of that day in the office's time zone: an annual plan is due by it (default 31 March). */
+function deadline(input: PlanInput, mmdd: string, timeZone: string): Date {
+  return input.publicationDeadline ?? (instantAt(`${input.year}-${mmdd}`, '23:59:59', timeZone) as Date);
 }
 
-export async function createPlan(input: PlanInput, acting: Acting, options: { planDeadline?: string } = {}): Promise<PlanRecord> {
+/**
+ * A 专项 plan is published within a month of its approval (DOMAIN: "专项 plans within a
+ * month"): due at the end of the same day of the next month (the month's last day if shorter).
+ */
+export function specialPlanDeadline(approvedAt: Date, timeZone: string): Date {
+  const [year, month, day] = dayOf(approvedAt, timeZone).split('-').map(Number) as [number, number, number];
+  const next = new Date(Date.UTC(year, month, 1)); // the first of the next month (month is 1-based here)
+  const lastDay = new Date(Date.UTC(next.getUTCFullYear(), next.getUTCMonth() + 1, 0)).getUTCDate();
+  const due = `${next.getUTCFullYear()}-${String(next.getUTCMonth() + 1).padStart(2, '0')}-${String(Math.min(day, lastDay)).padStart(2, '0')}`;
+  return instantAt(due, '23:59:59', timeZone) as Date;
+}
+
+export async function createPlan(input: PlanInput, acting: Acting, options: { planDeadline?: string; timeZone?: string } = {}): Promise<PlanRecord> {
   check(input);
   assertManage(acting, input.leadDepartment);
   const _id = new Types.ObjectId();
   const plan = await Plan.create({
     ...input, _id, planKey: _id.toHexString(), version: 1, status: '待执行',
-    publicationDeadline: deadline(input, options.planDeadline ?? '03-31'), createdBy: actorRef(acting),
+    publicationDeadline: deadline(input, options.planDeadline ?? '03-31', options.timeZone ?? DEFAULT_TIME_ZONE), createdBy: actorRef(acting),
   });
   await recordAudit({ ...auditContext(acting), action: 'plan.create', target: target(plan), after: { number: plan.number, name: plan.name, year: plan.year, inspectionType: plan.inspectionType } });
   return plan.toObject() as PlanRecord;
@@ -101,15 +117,17 @@ export async function amendPlan(planKey: string, changes: Partial<PlanInput>, re
 }
 
 /** A 专项 plan's approval, by a supervisor other than the one who wrote this version. */
-export async function approvePlan(planKey: string, acting: Acting, now = new Date()): Promise<PlanRecord> {
+export async function approvePlan(planKey: string, acting: Acting, now = new Date(), timeZone = DEFAULT_TIME_ZONE): Promise<PlanRecord> {
   const plan = await currentPlan(planKey);
   assertManage(acting, plan.leadDepartment);
   const me = userIdOf(acting);
   if (!me || plan.createdBy?.userId?.toString() === me) throw new ForbiddenError('A second supervisor, not the author, approves a plan.');
   if (plan.inspectionType === '专项' && !plan.necessityNote?.trim()) throw new ValidationError({ necessityNote: 'plan.necessity_required' });
-  await Plan.updateOne({ _id: plan._id }, { $set: { approvedBy: actorRef(acting), approvedAt: now } });
-  await recordAudit({ ...auditContext(acting), action: 'plan.approve', target: target(plan), after: { approvedAt: now.toISOString() } });
-  return { ...plan, approvedBy: actorRef(acting), approvedAt: now } as PlanRecord;
+  // A 专项 plan's month runs from its approval; a 日常 plan keeps the annual deadline.
+  const publicationDeadline = plan.inspectionType === '专项' ? specialPlanDeadline(now, timeZone) : plan.publicationDeadline;
+  await Plan.updateOne({ _id: plan._id }, { $set: { approvedBy: actorRef(acting), approvedAt: now, publicationDeadline } });
+  await recordAudit({ ...auditContext(acting), action: 'plan.approve', target: target(plan), after: { approvedAt: now.toISOString(), publicationDeadline: publicationDeadline.toISOString() } });
+  return { ...plan, approvedBy: actorRef(acting), approvedAt: now, publicationDeadline } as PlanRecord;
 }
 
 export async function publishPlan(planKey: string, acting: Acting, now = new Date()): Promise<PlanRecord> {

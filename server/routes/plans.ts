@@ -122,7 +122,7 @@ function plansRouter({ draws }: FeatureDeps): Router {
   router.post('/', async (req, res) => {
     const form = readForm(planForm, req.body, MULTILINE);
     const input = form.ok ? planInput(form.value, viewer(req).departmentCode) : form;
-    const outcome = input.ok ? await attempt(() => createPlan(input.value, actingFor(req), { planDeadline: draws.planDeadline })) : input;
+    const outcome = input.ok ? await attempt(() => createPlan(input.value, actingFor(req), { planDeadline: draws.planDeadline, timeZone: draws.timeZone })) : input;
     if (!outcome.ok) return renderForm(res, 'plans/form', { mode: 'new', ...(await formChoices()), values: req.body as Record<string, unknown> }, outcome);
     setFlash(req, 'plans.created');
     res.redirect(303, `/plans/${outcome.value.planKey}`);
@@ -173,7 +173,7 @@ function plansRouter({ draws }: FeatureDeps): Router {
     };
   }
 
-  router.post('/:key/approve', action((key, req) => approvePlan(key, actingFor(req), draws.now()), 'plans.approved', 'plans.approve.refused'));
+  router.post('/:key/approve', action((key, req) => approvePlan(key, actingFor(req), draws.now(), draws.timeZone), 'plans.approved', 'plans.approve.refused'));
   router.post('/:key/publish', action((key, req) => publishPlan(key, actingFor(req), draws.now()), 'plans.publishedNotice', 'plans.publish.refused'));
   router.post('/:key/advance', action((key, req) => advancePlanStatus(key, actingFor(req)), 'plans.advanced', 'plans.advance.refused'));
 
