@@ -316,13 +316,12 @@ function collectOutput(child: ChildProcess, progress: Progress): ServerOutput {
     tail = (tail + chunk.toString()).slice(-4000);
     lastAt = Date.now();
   };
-  const show = (chunk: Buffer) => {
+  child.stdout?.on('data', (chunk: Buffer) => {
+    keep(chunk);
     const lines = (partialLine + chunk.toString()).split('\n');
     partialLine = (lines.pop() as string).slice(-4000);
     for (const line of lines) if (START_UP_WORK.test(line)) progress(line);
-  };
-  child.stdout?.on('data', keep);
-  child.stdout?.on('data', show);
+  });
   child.stderr?.on('data', keep);
   return { text: () => tail, lastAt: () => lastAt };
 }

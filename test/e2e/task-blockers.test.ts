@@ -6,12 +6,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import type { Page } from 'playwright-core';
 import { InspectionItem, Inspector } from '../../models/index.js';
 import { createPlan, publishPlan } from '../../server/plans/plans.js';
 import { startTestServer } from '../helpers/app.js';
-import { createTestUser, type TestUser } from '../helpers/auth.js';
-import { DESKTOP, PHONE, documentWidth, launchBrowser, type BrowserSession } from '../helpers/browser.js';
+import { createTestUser } from '../helpers/auth.js';
+import { DESKTOP, PHONE, documentWidth, launchBrowser, signInOnLoginPage, type BrowserSession } from '../helpers/browser.js';
 import { inspectorFields } from '../helpers/factories.js';
 import { makeTask, seedWorld, settingsWith, supervisor, testClock } from '../integration/plans/support.js';
 
@@ -26,14 +25,6 @@ describe('end to end: what blocks a task, on its page and in its preview', funct
     await browser?.close();
     await server?.close();
   });
-
-  async function signIn(page: Page, base: string, user: TestUser): Promise<void> {
-    await page.goto(`${base}/login`);
-    await page.getByLabel('用户名').fill(user.username);
-    await page.getByLabel('密码').fill(user.password);
-    await page.click('form[action="/login"] button[type=submit]');
-    await page.waitForURL(`${base}/supervisor`);
-  }
 
   it('names the infeasible stratum, the stratum at risk and the deactivated item, at 1280 and 390 px', async () => {
     const { codes } = await seedWorld({ entities: 12, inspectors: 0, entity: (i) => ({ riskClass: i < 3 ? 'D' : 'A' }) });
@@ -55,7 +46,7 @@ describe('end to end: what blocks a task, on its page and in its preview', funct
     browser = await launchBrowser();
     const { page } = browser;
     const base = server.baseUrl;
-    await signIn(page, base, chen);
+    await signInOnLoginPage(page, base, chen);
     if (SCREENSHOTS) await mkdir(SCREENSHOTS, { recursive: true });
     const visit = async (name: string, path: string) => {
       for (const [label, size] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
